@@ -15,8 +15,8 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * <ul>
  *   <li>{@code busy-spin}: never leaves the core (production, one dedicated core per process);
  *   <li>{@code yield}: gives the core to others between cycles;
- *   <li>{@code backoff}: spins, yields, then parks with growing pauses up to 1 ms
- *       (the sandbox default, so a 2-core laptop stays usable);
+ *   <li>{@code backoff}: spins, yields, then parks (the sandbox default, so a 2-core laptop stays
+ *       usable); an agent with a selector parks in it and wakes on input at once;
  *   <li>{@code sleep}: parks 1 ms between idle cycles (cheapest, slowest to react).
  * </ul>
  */
@@ -30,6 +30,9 @@ public final class IdleStrategies {
     private static final long BACKOFF_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long BACKOFF_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /** Longest pause of an idle process; input or a wakeup ends it earlier. */
+    private static final long SELECTOR_MAX_PARK_MS = 10;
+
     private IdleStrategies() {
     }
 
@@ -42,6 +45,18 @@ public final class IdleStrategies {
             case "none" -> NoOpIdleStrategy.INSTANCE;
             default -> throw io.strata.runtime.StrataException.invalid(
                     "unknown idle strategy '%s' (expected %s, %s, %s or %s)", name, BUSY_SPIN, YIELD, BACKOFF, SLEEP);
+        };
+    }
+
+    /**
+     * As {@link #parse(String)}, for an agent that polls {@code selector}: the parking strategies
+     * park in the selector, so network input and {@link Selector#wakeup()} end the pause at once.
+     */
+    public static IdleStrategy parse(String name, java.nio.channels.Selector selector) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case BACKOFF -> new SelectorIdleStrategy(selector, 20, 50, SELECTOR_MAX_PARK_MS);
+            case SLEEP -> new SelectorIdleStrategy(selector, 0, 0, 1);
+            default -> parse(name);
         };
     }
 
