@@ -14,6 +14,9 @@ public final class FrameType {
     public static final short ERROR = 7;
     /** A one-way notice; no reply is expected. */
     public static final short NOTICE = 8;
+    /** Liveness check any open connection answers with a PONG carrying the same payload. */
+    public static final short PING = 9;
+    public static final short PONG = 10;
 
     public static final short FIRST_DATA_PLANE = 32;
 

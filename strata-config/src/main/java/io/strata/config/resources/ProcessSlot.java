@@ -23,10 +23,12 @@ public record ProcessSlot(int slot, List<Role> roles, Integer coreId, boolean de
         return new ProcessSlot(slot, List.of(role), coreId, dedicatedCore, basePort + slot);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public Role role() {
         return roles.isEmpty() ? null : roles.getFirst();
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isManagement() {
         return roles.contains(Role.MANAGEMENT);
     }

@@ -327,7 +327,11 @@ public final class NioTransport implements AutoCloseable {
             authenticate(connection, frame);
             return;
         }
-        if (frame.type() < FrameType.FIRST_DATA_PLANE && frame.type() != FrameType.REQUEST
+        if (frame.type() == FrameType.PING) {
+            connection.send(FrameType.PONG, frame.correlationId(), frame.payloadBytes());
+            return;
+        }
+        if (frame.type() < FrameType.FIRST_DATA_PLANE && frame.type() != FrameType.REQUEST && frame.type() != FrameType.PONG
                 && frame.type() != FrameType.RESPONSE && frame.type() != FrameType.ERROR && frame.type() != FrameType.NOTICE) {
             throw new ProtocolException("unexpected frame type " + frame.type() + " on an open connection");
         }

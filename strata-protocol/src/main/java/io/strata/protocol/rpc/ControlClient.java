@@ -35,7 +35,7 @@ public final class ControlClient implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final HelloAck helloAck;
-    private final AuthAck authAck;
+    private AuthAck authAck;
     private long nextCorrelationId = 1;
 
     private ControlClient(InetSocketAddress address, Socket socket, HelloAck helloAck, AuthAck authAck,
@@ -110,6 +110,22 @@ public final class ControlClient implements AutoCloseable {
     /** Who the server took us for, or null when we did not authenticate. */
     public AuthAck identity() {
         return authAck;
+    }
+
+    /** Proves {@code credentials} on this open connection (for a client that learned the cluster id first). */
+    public synchronized AuthAck authenticate(Credentials credentials) {
+        AuthRequest proof = credentials.prove(helloAck.nonce());
+        if (proof == null) {
+            return authAck;
+        }
+        try {
+            StreamFrames.write(out, FrameType.AUTH, 0, Json.toBytes(proof));
+            authAck = Json.fromBytes(expect(StreamFrames.read(in), FrameType.AUTH_ACK, address).payloadBytes(), AuthAck.class);
+            return authAck;
+        } catch (IOException e) {
+            close();
+            throw StrataException.unavailable("lost connection to %s while authenticating: %s", describe(address), e.getMessage());
+        }
     }
 
     public InetSocketAddress address() {

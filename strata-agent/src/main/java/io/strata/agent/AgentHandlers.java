@@ -1,0 +1,202 @@
+package io.strata.agent;
+
+import io.strata.config.Role;
+import io.strata.config.agent.AgentApi;
+import io.strata.config.agent.ContainerNames;
+import io.strata.config.agent.ContainerStatus;
+import io.strata.config.agent.JoinRequest;
+import io.strata.config.agent.SetupRequest;
+import io.strata.config.agent.ShutdownRequest;
+import io.strata.config.resources.ResourceFile;
+import io.strata.config.server.ContainerDefinition;
+import io.strata.config.server.ContainerRules;
+import io.strata.protocol.auth.Principal;
+import io.strata.protocol.rpc.Access;
+import io.strata.protocol.rpc.NoParams;
+import io.strata.protocol.rpc.RpcRegistry;
+import io.strata.runtime.ErrorCode;
+import io.strata.runtime.SafeFiles;
+import io.strata.runtime.StrataException;
+import io.strata.runtime.agent.IdleStrategies;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The methods a host agent answers: {@code strata local ...} and the cluster's join. */
+final class AgentHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHandlers.class);
+
+    private final HostAgent agent;
+
+    AgentHandlers(HostAgent agent) {
+        this.agent = agent;
+    }
+
+    void registerAll(RpcRegistry registry) {
+        registry.register(AgentApi.INFO, NoParams.class, Access.ANYONE, (ctx, p) -> agent.info())
+                .register(AgentApi.STATUS, NoParams.class, Access.ANYONE, (ctx, p) -> agent.info())
+                .register(AgentApi.PS, NoParams.class, Access.ANYONE, (ctx, p) -> statuses())
+                .register(AgentApi.JOIN, JoinRequest.class, Access.ANYONE, (ctx, request) -> {
+                    if (agent.isJoined() && ctx.principal().kind() != Principal.Kind.MEMBER) {
+                        throw new StrataException(ErrorCode.PERMISSION_DENIED, agent.identity().hostname()
+                                + " belongs to cluster " + agent.membership().clusterId() + ": only its members may change that");
+                    }
+                    return agent.join(request);
+                })
+                .register(AgentApi.SETUP, SetupRequest.class, Access.LOCAL, (ctx, request) -> setup(request))
+                .register(AgentApi.START, ContainerNames.class, Access.LOCAL, (ctx, names) -> start(names))
+                .register(AgentApi.STOP, ContainerNames.class, Access.LOCAL, (ctx, names) -> stop(names))
+                .register(AgentApi.RESTART, ContainerNames.class, Access.LOCAL, (ctx, names) -> restart(names))
+                .register(AgentApi.REMOVE, ContainerNames.class, Access.LOCAL, (ctx, names) -> remove(names))
+                .register(AgentApi.SHUTDOWN, ShutdownRequest.class, Access.LOCAL, (ctx, request) -> shutdown(request));
+    }
+
+    private List<ContainerStatus> statuses() {
+        return agent.supervisors().values().stream().map(ContainerSupervisor::status).toList();
+    }
+
+    private ContainerStatus setup(SetupRequest request) {
+        ResourceFile resources = request.resources();
+        if (resources == null) {
+            throw StrataException.invalid("no resources given");
+        }
+        ContainerRules.checkName(resources.name());
+        if (agent.supervisors().containsKey(resources.name())) {
+            throw StrataException.conflict("container %s exists already on %s", resources.name(), agent.identity().hostname());
+        }
+        if (resources.hostname() != null && !resources.hostname().equals(agent.identity().hostname())) {
+            throw StrataException.invalid("the resources of %s are for host %s, but this is %s", resources.name(),
+                    resources.hostname(), agent.identity().hostname());
+        }
+        ResourceFile placed = resources.withHostname(agent.identity().hostname());
+        if (placed.failureDomain() == null) {
+            placed = placed.withFailureDomain(agent.identity().failureDomain());
+        }
+        List<ResourceFile> others = agent.supervisors().values().stream().map(s -> s.definition().resources()).toList();
+        ContainerRules.check(placed, agent.identity(), others);
+        String release = request.release() == null ? agent.release().version() : request.release();
+        if (!agent.installedReleases().contains(release)) {
+            throw StrataException.notFound("release %s is not installed on %s (installed: %s)", release,
+                    agent.identity().hostname(), agent.installedReleases());
+        }
+        String idle = request.idleStrategy() == null ? IdleStrategies.DEFAULT : request.idleStrategy();
+        IdleStrategies.parse(idle);
+        ContainerDefinition definition = new ContainerDefinition(placed.name(), release, null,
+                request.start() ? ContainerDefinition.DesiredState.RUNNING : ContainerDefinition.DesiredState.STOPPED, idle,
+                placed, null, null, request.joinIps(), agent.clock().epochMillis());
+        agent.saveDefinition(definition);
+        agent.addSupervisor(definition);
+        LOG.info("set up container {} ({} role processes, base port {})", placed.name(), placed.roleProcesses().size(),
+                placed.basePort());
+        return agent.supervisors().get(placed.name()).status();
+    }
+
+    private List<ContainerSupervisor> select(ContainerNames names) {
+        if (names.names().isEmpty()) {
+            return new ArrayList<>(agent.supervisors().values());
+        }
+        List<ContainerSupervisor> selected = new ArrayList<>();
+        for (String name : names.names()) {
+            ContainerSupervisor supervisor = agent.supervisors().get(name);
+            if (supervisor == null) {
+                throw StrataException.notFound("%s has no container %s (containers: %s)", agent.identity().hostname(), name,
+                        agent.supervisors().keySet());
+            }
+            selected.add(supervisor);
+        }
+        return selected;
+    }
+
+    /** Drives first when starting (they serve the others), frontends first when stopping. */
+    private static int startOrder(ContainerSupervisor supervisor) {
+        List<Role> roles = supervisor.definition().resources().roles();
+        if (roles.contains(Role.DRIVE)) {
+            return 0;
+        }
+        return roles.contains(Role.COMPUTE) ? 1 : 2;
+    }
+
+    private List<ContainerStatus> start(ContainerNames names) {
+        List<ContainerSupervisor> selected = select(names);
+        selected.sort(Comparator.comparingInt(AgentHandlers::startOrder));
+        return await(selected.stream().map(ContainerSupervisor::requestStart).toList());
+    }
+
+    private List<ContainerStatus> stop(ContainerNames names) {
+        List<ContainerSupervisor> selected = select(names);
+        selected.sort(Comparator.comparingInt(AgentHandlers::startOrder).reversed());
+        List<ContainerStatus> stopped = new ArrayList<>();
+        for (ContainerSupervisor supervisor : selected) {
+            stopped.add(await(List.of(supervisor.requestStop(names.graceful()))).getFirst());
+        }
+        return stopped;
+    }
+
+    private List<ContainerStatus> restart(ContainerNames names) {
+        List<ContainerSupervisor> selected = select(names);
+        selected.sort(Comparator.comparingInt(AgentHandlers::startOrder));
+        List<ContainerStatus> restarted = new ArrayList<>();
+        for (ContainerSupervisor supervisor : selected) {
+            restarted.add(await(List.of(supervisor.requestRestart(names.graceful()))).getFirst());
+        }
+        return restarted;
+    }
+
+    private List<String> remove(ContainerNames names) {
+        if (names.names().isEmpty()) {
+            throw StrataException.invalid("name the containers to remove");
+        }
+        List<ContainerSupervisor> selected = select(names);
+        for (ContainerSupervisor supervisor : selected) {
+            if (!"STOPPED".equals(supervisor.status().state())) {
+                throw StrataException.conflict("container %s is %s: stop it first ('strata local stop %s')",
+                        supervisor.name(), supervisor.status().state(), supervisor.name());
+            }
+            if (agent.membership() != null && agent.membership().containerId(supervisor.name()) != null) {
+                throw StrataException.conflict("container %s is container %d of cluster %s: remove it from the cluster first "
+                        + "('strata cluster container deactivate %d' and 'strata cluster container remove %d')", supervisor.name(),
+                        agent.membership().containerId(supervisor.name()), agent.membership().clusterId(),
+                        agent.membership().containerId(supervisor.name()), agent.membership().containerId(supervisor.name()));
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        for (ContainerSupervisor supervisor : selected) {
+            agent.removeSupervisor(supervisor.name());
+            SafeFiles.deleteRecursively(agent.layout().containerDir(supervisor.name()));
+            removed.add(supervisor.name());
+        }
+        return removed;
+    }
+
+    private Object shutdown(ShutdownRequest request) {
+        Thread.ofPlatform().name("agent-shutdown").start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            agent.close(request.stopContainers());
+            System.exit(0);
+        });
+        return true;
+    }
+
+    private static List<ContainerStatus> await(List<CompletableFuture<ContainerStatus>> futures) {
+        List<ContainerStatus> results = new ArrayList<>();
+        for (CompletableFuture<ContainerStatus> future : futures) {
+            try {
+                results.add(future.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof StrataException strata) {
+                    throw strata;
+                }
+                throw e;
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,43 @@
+package io.strata.cli;
+
+import io.strata.cli.cluster.ClusterCommand;
+import io.strata.cli.local.LocalCommand;
+import io.strata.cli.sandbox.SandboxCommand;
+import io.strata.cli.user.UserCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code strata} command: the root of every verb, holding the options every verb shares. */
+@Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Strata: a distributed parallel file system built of separately versioned containers.",
+        subcommands = {StatusCommand.class, ClusterCommand.class, LocalCommand.class, UserCommand.class,
+            SandboxCommand.class},
+        synopsisSubcommandLabel = "COMMAND")
+public final class StrataCommand {
+    @Option(names = {"-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "HOST[:PORT]",
+            description = "The server (or, with a port, the process) to talk to. Default: $STRATA_HOST, the running sandbox's first server, or 127.0.0.1.")
+    String host;
+
+    @Option(names = {"-J", "--json"}, scope = ScopeType.INHERIT, description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--agent-root", scope = ScopeType.INHERIT, paramLabel = "DIR", hidden = true,
+            description = "The host agent's root folder, for its local key (default: $STRATA_AGENT_ROOT or /var/lib/strata/agent).")
+    String agentRoot;
+
+    private PrintWriter out;
+    private PrintWriter err;
+    private StrataHome home;
+
+    void io(PrintWriter out, PrintWriter err, StrataHome home) {
+        this.out = out;
+        this.err = err;
+        this.home = home;
+    }
+
+    CliContext context() {
+        return new CliContext(host, json, agentRoot, out, err, home);
+    }
+}

@@ -1,0 +1,332 @@
+package io.strata.cli.sandbox;
+
+import io.strata.cli.StrataHome;
+import io.strata.cli.cluster.ClusterCreator;
+import io.strata.config.ProcessIds;
+import io.strata.config.agent.AgentApi;
+import io.strata.config.agent.AgentInfo;
+import io.strata.config.agent.SetupRequest;
+import io.strata.config.agent.ShutdownRequest;
+import io.strata.config.resources.ResourceFile;
+import io.strata.protocol.auth.Credentials;
+import io.strata.protocol.auth.Hmac;
+import io.strata.protocol.rpc.ControlClient;
+import io.strata.protocol.rpc.NoParams;
+import io.strata.runtime.Json;
+import io.strata.runtime.Release;
+import io.strata.runtime.SafeFiles;
+import io.strata.runtime.StrataException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+/**
+ * The sandbox: several simulated servers on this machine, each with its own host agent, root
+ * folder and loopback address (127.0.1.N, so every server uses the standard ports), formed into
+ * one cluster. {@code up} shows each step with its time; {@code down} leaves nothing running.
+ */
+public final class Sandbox {
+    public record Options(int servers, String layout, int coresPerServer, int computeProcesses) {
+    }
+
+    private static final long AGENT_START_TIMEOUT_MS = 60_000;
+
+    private final StrataHome home;
+    private final PrintWriter out;
+    private final long startedNanos = System.nanoTime();
+
+    public Sandbox(StrataHome home, PrintWriter out) {
+        this.home = home;
+        this.out = out;
+    }
+
+    private void step(String message) {
+        out.printf("[%5.1fs] %s%n", (System.nanoTime() - startedNanos) / 1e9, message);
+        out.flush();
+    }
+
+    public Optional<SandboxState> state() {
+        if (!Files.exists(home.sandboxState())) {
+            return Optional.empty();
+        }
+        return Optional.of(Json.readFile(home.sandboxState(), SandboxState.class));
+    }
+
+    public static boolean isRunning(SandboxState state) {
+        return state.servers().stream().anyMatch(s -> ProcessHandle.of(s.agentPid()).map(ProcessHandle::isAlive).orElse(false))
+                || !leftoverProcesses(state).isEmpty();
+    }
+
+    public SandboxState up(Options options, Path distribution) {
+        validate(options);
+        Optional<SandboxState> existing = state();
+        if (existing.isPresent() && isRunning(existing.get())) {
+            throw StrataException.conflict("a sandbox of %d servers is already running (started %s); run 'strata sandbox down' first",
+                    existing.get().servers().size(), java.time.Instant.ofEpochMilli(existing.get().createdAtMillis()));
+        }
+        SafeFiles.deleteRecursively(home.sandboxDir());
+        Release release = Release.current();
+        Path lib = distribution.resolve("lib");
+        if (!Files.isDirectory(lib)) {
+            throw StrataException.notFound("no distribution at %s (expected its lib folder): build it with ./strata", distribution);
+        }
+        List<SandboxState.Server> servers = startAgents(options, release, lib);
+        SandboxState state = new SandboxState(options.layout(), release.version(), System.currentTimeMillis(), servers, null, null);
+        Json.writeFile(home.sandboxState(), state);
+        step("started " + servers.size() + " host agents on 127.0.1.1-" + servers.size() + " (" + options.coresPerServer()
+                + " simulated cores each)");
+        setUpContainers(options, servers);
+        String password = Hmac.newSecret(18);
+        Path passwordFile = home.sandboxDir().resolve("admin-password");
+        SafeFiles.writeSecret(passwordFile, (password + "\n").getBytes(StandardCharsets.UTF_8));
+        ClusterCreator.Result result = ClusterCreator.create(new ClusterCreator.Request(
+                servers.stream().map(SandboxState.Server::address).toList(), "sandbox", password, null, null, 0,
+                ClusterCreator.DEFAULT_BUCKETS), this::step);
+        home.saveToken(result.clusterId(), result.token());
+        state = new SandboxState(options.layout(), release.version(), state.createdAtMillis(), servers, result.clusterId(), null);
+        Json.writeFile(home.sandboxState(), state);
+        step("cluster " + result.clusterId() + " formed; the CLI is logged in as admin (password in " + passwordFile + ")");
+        return state;
+    }
+
+    private static void validate(Options options) {
+        if (options.servers() < 1 || options.servers() > 64) {
+            throw StrataException.invalid("--servers must be 1 to 64, not %d", options.servers());
+        }
+        if (!"multi".equals(options.layout()) && !"single".equals(options.layout())) {
+            throw StrataException.invalid("--layout must be multi or single, not '%s'", options.layout());
+        }
+        int needed = 1 + 1 + options.computeProcesses() + 1;
+        if (options.coresPerServer() < needed) {
+            throw StrataException.invalid("%d simulated cores per server are too few: core 0 for the OS, 1 drive, %d compute and "
+                    + "1 frontend core need %d", options.coresPerServer(), options.computeProcesses(), needed);
+        }
+        if (options.computeProcesses() < 1 || options.computeProcesses() > 8) {
+            throw StrataException.invalid("--compute-processes must be 1 to 8, not %d", options.computeProcesses());
+        }
+    }
+
+    private List<SandboxState.Server> startAgents(Options options, Release release, Path lib) {
+        List<SandboxState.Server> servers = new ArrayList<>();
+        for (int i = 1; i <= options.servers(); i++) {
+            String hostname = "server" + i;
+            String address = "127.0.1." + i;
+            Path root = home.sandboxDir().resolve("servers").resolve(hostname);
+            install(lib, root.resolve("versions").resolve(release.version()).resolve("lib"));
+            long pid = launchAgent(root, hostname, address, options.coresPerServer(), release);
+            servers.add(new SandboxState.Server(hostname, address, root.toString(), pid));
+        }
+        for (SandboxState.Server server : servers) {
+            awaitAgent(server);
+        }
+        return servers;
+    }
+
+    /** Installs the release's jars into a server's store: hard links where the file system allows, copies otherwise. */
+    static void install(Path lib, Path target) {
+        try {
+            Files.createDirectories(target);
+            try (Stream<Path> jars = Files.list(lib)) {
+                for (Path jar : jars.toList()) {
+                    Path destination = target.resolve(jar.getFileName());
+                    try {
+                        Files.createLink(destination, jar);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(jar, destination);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot install the release into %s: %s", target, e.getMessage());
+        }
+    }
+
+    private long launchAgent(Path root, String hostname, String address, int cores, Release release) {
+        Path log = root.resolve("logs").resolve("agent.log");
+        List<String> command = new ArrayList<>(List.of("setsid", javaBinary(), "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp", root.resolve("versions").resolve(release.version()).resolve("lib") + "/*",
+                "io.strata.agent.AgentMain", "--root", root.toString(), "--hostname", hostname, "--address", address,
+                "--failure-domain", hostname, "--cores", Integer.toString(cores), "--core-mapping", "modulo"));
+        try {
+            Files.createDirectories(log.getParent());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            return process.pid();
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot start the host agent of %s: %s", hostname, e.getMessage());
+        }
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static void awaitAgent(SandboxState.Server server) {
+        long deadline = System.nanoTime() + AGENT_START_TIMEOUT_MS * 1_000_000;
+        InetSocketAddress address = new InetSocketAddress(server.address(), ProcessIds.AGENT_PORT);
+        while (true) {
+            try (ControlClient client = ControlClient.connect(address, Credentials.NONE, "cli")) {
+                client.call(AgentApi.INFO, NoParams.INSTANCE, AgentInfo.class);
+                return;
+            } catch (StrataException e) {
+                if (System.nanoTime() > deadline) {
+                    throw StrataException.unavailable("the host agent of %s did not start within %d s; see %s/logs/agent.log",
+                            server.hostname(), AGENT_START_TIMEOUT_MS / 1000, server.root());
+                }
+                if (!ProcessHandle.of(server.agentPid()).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw StrataException.unavailable("the host agent of %s exited; see %s/logs/agent.log", server.hostname(),
+                            server.root());
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    private void setUpContainers(Options options, List<SandboxState.Server> servers) {
+        List<CompletableFuture<Void>> setups = new ArrayList<>();
+        for (SandboxState.Server server : servers) {
+            List<ResourceFile> files = "multi".equals(options.layout())
+                    ? SandboxLayouts.multi(server.hostname(), options.computeProcesses())
+                    : SandboxLayouts.single(server.hostname(), options.computeProcesses());
+            setups.add(CompletableFuture.runAsync(() -> setUp(server, files), r -> Thread.ofVirtual().start(r)));
+        }
+        try {
+            CompletableFuture.allOf(setups.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StrataException strata ? strata : e;
+        }
+        int containers = "multi".equals(options.layout()) ? 3 * servers.size() : servers.size();
+        step("set up and started " + containers + " containers (" + ("multi".equals(options.layout())
+                ? "drives0, compute0, frontend0 on each server" : "one 'default' container on each server") + ")");
+    }
+
+    private static void setUp(SandboxState.Server server, List<ResourceFile> files) {
+        try (ControlClient agent = localAgent(server)) {
+            for (ResourceFile file : files) {
+                agent.call(AgentApi.SETUP, new SetupRequest(file, null, null, List.of(), true));
+            }
+            awaitReady(agent, server, files.size());
+        }
+    }
+
+    private static void awaitReady(ControlClient agent, SandboxState.Server server, int expected) {
+        long deadline = System.nanoTime() + 180_000L * 1_000_000;
+        while (true) {
+            AgentInfo info = agent.call(AgentApi.INFO, NoParams.INSTANCE, AgentInfo.class);
+            long ready = info.containers().stream().filter(c -> c.ready()).count();
+            if (ready == expected) {
+                return;
+            }
+            for (var container : info.containers()) {
+                if ("BACKOFF".equals(container.state()) && container.restarts() >= 2) {
+                    throw StrataException.unavailable("container %s on %s does not come up: %s", container.name(),
+                            server.hostname(), container.lastFailure());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw StrataException.unavailable("the containers of %s were not ready within 180 s", server.hostname());
+            }
+            sleep(200);
+        }
+    }
+
+    static ControlClient localAgent(SandboxState.Server server) {
+        String key;
+        try {
+            key = Files.readString(Path.of(server.root()).resolve("secrets").resolve("local.key"), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot read the local key of %s: %s", server.hostname(), e.getMessage());
+        }
+        return ControlClient.connect(new InetSocketAddress(server.address(), ProcessIds.AGENT_PORT),
+                Credentials.localKey("sandbox", key), "cli");
+    }
+
+    /** Stops every agent and container of the sandbox and removes its folder. */
+    public void down() {
+        Optional<SandboxState> existing = state();
+        if (existing.isEmpty()) {
+            step("no sandbox is running");
+            return;
+        }
+        SandboxState state = existing.get();
+        List<Thread> stops = new ArrayList<>();
+        for (SandboxState.Server server : state.servers()) {
+            stops.add(Thread.ofVirtual().start(() -> stopServer(server)));
+        }
+        for (Thread stop : stops) {
+            try {
+                stop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<ProcessHandle> leftovers = leftoverProcesses(state);
+        leftovers.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle leftover : leftovers) {
+            try {
+                leftover.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported below if still alive
+            }
+        }
+        if (!leftoverProcesses(state).isEmpty()) {
+            throw StrataException.unavailable("some sandbox processes did not stop: %s", leftoverProcesses(state).stream()
+                    .map(ProcessHandle::pid).toList());
+        }
+        step("stopped " + state.servers().size() + " servers" + (leftovers.isEmpty() ? "" : " (killed " + leftovers.size()
+                + " processes that did not stop by themselves)"));
+        SafeFiles.deleteRecursively(home.sandboxDir());
+        if (state.clusterId() != null) {
+            home.saveToken(state.clusterId(), null);
+        }
+        step("removed " + home.sandboxDir());
+    }
+
+    private static void stopServer(SandboxState.Server server) {
+        Optional<ProcessHandle> agentProcess = ProcessHandle.of(server.agentPid()).filter(ProcessHandle::isAlive);
+        if (agentProcess.isEmpty()) {
+            return;
+        }
+        try (ControlClient agent = localAgent(server)) {
+            agent.call(AgentApi.SHUTDOWN, new ShutdownRequest(true));
+        } catch (StrataException e) {
+            agentProcess.get().destroy();
+        }
+        try {
+            agentProcess.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            agentProcess.get().destroyForcibly();
+        }
+    }
+
+    /** Processes (agents, containers) started for this sandbox that are still alive. */
+    static List<ProcessHandle> leftoverProcesses(SandboxState state) {
+        List<String> roots = state.servers().stream().map(SandboxState.Server::root).toList();
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(args -> {
+            List<String> list = List.of(args);
+            int index = list.indexOf("--root");
+            return index >= 0 && index + 1 < list.size() && roots.contains(list.get(index + 1));
+        }).orElse(false)).toList();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StrataException.unavailable("interrupted");
+        }
+    }
+}

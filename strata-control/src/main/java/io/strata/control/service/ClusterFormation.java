@@ -1,0 +1,136 @@
+package io.strata.control.service;
+
+import io.strata.config.ProcessIds;
+import io.strata.config.Role;
+import io.strata.config.agent.AgentInfo;
+import io.strata.config.agent.ContainerStatus;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.ContainerEntry;
+import io.strata.config.cluster.Health;
+import io.strata.config.cluster.MemberEndpoint;
+import io.strata.config.cluster.ProcessEntry;
+import io.strata.config.cluster.Protection;
+import io.strata.config.cluster.ServerEntry;
+import io.strata.config.resources.ProcessSlot;
+import io.strata.runtime.StrataException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * How servers become a cluster: their agents' reports turned into configuration entries, and
+ * the choice of the management processes that keep the configuration (at most five, each in
+ * its own failure domain, drives containers first because they stay up during maintenance).
+ */
+public final class ClusterFormation {
+    public static final int MAX_CONTROL_MEMBERS = 5;
+
+    private ClusterFormation() {
+    }
+
+    public static ServerEntry serverOf(AgentInfo info) {
+        return new ServerEntry(info.server().hostname(), info.server().address(), info.server().failureDomain(),
+                info.server().agentPort());
+    }
+
+    /** The entries for a server's containers; ids are placeholders until the cluster assigns them. */
+    public static List<ContainerEntry> containersOf(AgentInfo info, long nowMillis) {
+        if (info.containers().isEmpty()) {
+            throw StrataException.invalid("%s has no containers: set them up first with 'strata local setup container'",
+                    info.server().hostname());
+        }
+        List<ContainerEntry> entries = new ArrayList<>();
+        for (ContainerStatus container : info.containers()) {
+            if (!container.ready()) {
+                throw StrataException.unavailable("container %s on %s is %s, not ready; start it first ('strata local start %s')",
+                        container.name(), info.server().hostname(), container.state(), container.name());
+            }
+            List<ProcessEntry> processes = new ArrayList<>();
+            for (ProcessSlot slot : container.resources().processes()) {
+                processes.add(new ProcessEntry(slot.slot(), slot.slot(), slot.role(), slot.coreId(), slot.port(), Health.UP));
+            }
+            entries.add(new ContainerEntry(-1, container.name(), info.server().hostname(), info.server().address(),
+                    container.resources().failureDomain(), container.resources().basePort(), container.release(), true,
+                    Health.UP, nowMillis, null, container.resources().memoryBytes(), processes, container.startedAtMillis(),
+                    container.pid()));
+        }
+        return entries;
+    }
+
+    /** The first configuration of a new cluster: every server's containers, numbered in order. */
+    public static ClusterConfig initialConfig(String clusterId, String name, long nowMillis, Protection protection,
+            int bucketCount, List<AgentInfo> servers) {
+        SortedMap<String, ServerEntry> serverEntries = new TreeMap<>();
+        SortedMap<Integer, ContainerEntry> containers = new TreeMap<>();
+        int nextId = 0;
+        for (AgentInfo info : servers) {
+            ServerEntry server = serverOf(info);
+            if (serverEntries.containsKey(server.hostname())) {
+                throw StrataException.invalid("server %s is named twice", server.hostname());
+            }
+            serverEntries.put(server.hostname(), server);
+            for (ContainerEntry entry : containersOf(info, nowMillis)) {
+                int id = nextId++;
+                List<ProcessEntry> processes = entry.processes().stream()
+                        .map(p -> new ProcessEntry(ProcessIds.processId(id, p.slot()), p.slot(), p.role(), p.coreId(), p.port(), p.health()))
+                        .toList();
+                containers.put(id, new ContainerEntry(id, entry.name(), entry.hostname(), entry.address(), entry.failureDomain(),
+                        entry.basePort(), entry.release(), true, Health.UP, nowMillis, null, entry.memoryBytes(), processes,
+                        entry.startedAtMillis(), entry.pid()));
+            }
+        }
+        ClusterConfig draft = new ClusterConfig(0, clusterId, name, nowMillis, protection, bucketCount, serverEntries,
+                containers, null, null, null, nextId);
+        protection.check(draft.failureDomainCount());
+        return new ClusterConfig(0, clusterId, name, nowMillis, protection, bucketCount, serverEntries, containers,
+                chooseMembers(draft), null, null, nextId);
+    }
+
+    /** Up to five containers in distinct failure domains whose management processes keep the configuration. */
+    public static List<Integer> chooseMembers(ClusterConfig config) {
+        List<ContainerEntry> candidates = new ArrayList<>(config.containerList());
+        candidates.sort(Comparator.comparingInt(ClusterFormation::preference).thenComparingInt(ContainerEntry::id));
+        Set<String> domains = new HashSet<>();
+        List<Integer> members = new ArrayList<>();
+        for (ContainerEntry candidate : candidates) {
+            if (members.size() == MAX_CONTROL_MEMBERS) {
+                break;
+            }
+            if (domains.add(candidate.failureDomain())) {
+                members.add(candidate.id());
+            }
+        }
+        // With fewer than three failure domains a member per domain cannot survive a domain's loss;
+        // take more containers so that at least a single container's loss is survived.
+        for (ContainerEntry candidate : candidates) {
+            if (members.size() >= Math.min(3, candidates.size())) {
+                break;
+            }
+            if (!members.contains(candidate.id())) {
+                members.add(candidate.id());
+            }
+        }
+        members.sort(Integer::compare);
+        return members;
+    }
+
+    private static int preference(ContainerEntry container) {
+        if (container.hasRole(Role.DRIVE) && container.roles().size() == 1) {
+            return 0;
+        }
+        if (container.hasRole(Role.COMPUTE)) {
+            return 1;
+        }
+        return 2;
+    }
+
+    public static List<MemberEndpoint> endpoints(ClusterConfig config) {
+        return config.controlMembers().stream().map(config::container)
+                .map(c -> new MemberEndpoint(c.id(), c.hostname(), c.address(), c.basePort(), ProcessIds.raftPort(c.basePort(), 0)))
+                .toList();
+    }
+}

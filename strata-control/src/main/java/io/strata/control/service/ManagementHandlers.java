@@ -1,0 +1,169 @@
+package io.strata.control.service;
+
+import io.strata.config.agent.AgentApi;
+import io.strata.config.agent.AgentInfo;
+import io.strata.config.agent.JoinRequest;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.ConfigCommand;
+import io.strata.config.cluster.ContainerEntry;
+import io.strata.config.cluster.ControlState;
+import io.strata.config.cluster.Membership;
+import io.strata.config.cluster.UserEntry;
+import io.strata.control.auth.Passwords;
+import io.strata.control.raft.CommandReply;
+import io.strata.control.service.ManagementMessages.AddServerRequest;
+import io.strata.control.service.ManagementMessages.ContainerRef;
+import io.strata.control.service.ManagementMessages.ExitReport;
+import io.strata.control.service.ManagementMessages.Heartbeat;
+import io.strata.control.service.ManagementMessages.LoginReply;
+import io.strata.control.service.ManagementMessages.LoginRequest;
+import io.strata.control.service.ManagementMessages.SubmitRequest;
+import io.strata.control.service.ManagementMessages.UserRequest;
+import io.strata.control.service.ManagementMessages.WatchRequest;
+import io.strata.protocol.auth.Credentials;
+import io.strata.protocol.auth.Principal;
+import io.strata.protocol.auth.Tokens;
+import io.strata.protocol.rpc.Access;
+import io.strata.protocol.rpc.ControlClient;
+import io.strata.protocol.rpc.NoParams;
+import io.strata.protocol.rpc.RpcRegistry;
+import io.strata.runtime.ErrorCode;
+import io.strata.runtime.Json;
+import io.strata.runtime.StrataException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The methods a management process answers, and who may call each. */
+final class ManagementHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementHandlers.class);
+    static final long TOKEN_LIFETIME_MS = TimeUnit.DAYS.toMillis(7);
+
+    private final ManagementService service;
+
+    ManagementHandlers(ManagementService service) {
+        this.service = service;
+    }
+
+    void registerAll(RpcRegistry registry) {
+        registry.register(ManagementApi.INFO, NoParams.class, Access.ANYONE, (ctx, p) -> service.info())
+                .register(ManagementApi.STATUS, NoParams.class, Access.ANYONE, (ctx, p) -> service.context().runtime().status())
+                .register(ManagementApi.VIEW, NoParams.class, Access.ANYONE, (ctx, p) -> service.view())
+                .register(ManagementApi.JOINED, NoParams.class, Access.LOCAL, (ctx, p) -> {
+                    service.reloadMembership();
+                    return service.info();
+                })
+                .register(ManagementApi.DRAIN, NoParams.class, Access.LOCAL, (ctx, p) -> {
+                    service.context().runtime().drain();
+                    return service.context().runtime().status();
+                })
+                .register(ManagementApi.HEARTBEAT, Heartbeat.class, Access.MEMBER, (ctx, heartbeat) -> {
+                    service.recordHeartbeat(heartbeat);
+                    return true;
+                })
+                .register(ManagementApi.EXITED, ExitReport.class, Access.MEMBER, (ctx, report) -> {
+                    service.reportExit(report);
+                    return true;
+                })
+                .register(ManagementApi.SUBMIT, SubmitRequest.class, Access.MEMBER, (ctx, request) -> service.submit(request.command()))
+                .register(ManagementApi.WATCH, WatchRequest.class, Access.MEMBER, (ctx, request) -> service.watch(request))
+                .register(ManagementApi.CONTAINER_ACTIVATE, ContainerRef.class, Access.ADMIN, (ctx, ref) -> setActive(ref, true))
+                .register(ManagementApi.CONTAINER_DEACTIVATE, ContainerRef.class, Access.ADMIN, (ctx, ref) -> setActive(ref, false))
+                .register(ManagementApi.CONTAINER_REMOVE, ContainerRef.class, Access.ADMIN, (ctx, ref) -> remove(ref))
+                .register(ManagementApi.CONTAINER_ADD, AddServerRequest.class, Access.ADMIN, (ctx, request) -> addServer(request))
+                .register(ManagementApi.LOGIN, LoginRequest.class, Access.ANYONE, (ctx, request) -> login(request))
+                .register(ManagementApi.USER_ADD, UserRequest.class, Access.ADMIN, (ctx, request) -> putUser(request, false))
+                .register(ManagementApi.USER_PASSWORD, UserRequest.class, Access.AUTHENTICATED, (ctx, request) -> {
+                    boolean self = ctx.principal().kind() == Principal.Kind.USER && ctx.principal().name().equals(request.name());
+                    if (!self && !ctx.principal().mayChangeCluster()) {
+                        throw new StrataException(ErrorCode.PERMISSION_DENIED, "only an admin may change another user's password");
+                    }
+                    return putUser(request, true);
+                })
+                .register(ManagementApi.USER_REMOVE, UserRequest.class, Access.ADMIN,
+                        (ctx, request) -> service.submit(new ConfigCommand.RemoveUser(request.name())).reply());
+    }
+
+    private Object setActive(ContainerRef ref, boolean active) {
+        ContainerEntry container = service.config().resolveContainer(ref.container());
+        service.submit(new ConfigCommand.SetContainerActive(container.id(), active));
+        return service.config().container(container.id());
+    }
+
+    private Object remove(ContainerRef ref) {
+        ContainerEntry container = service.config().resolveContainer(ref.container());
+        service.submit(new ConfigCommand.RemoveContainer(container.id()));
+        return container;
+    }
+
+    private LoginReply login(LoginRequest request) {
+        ControlState state = service.state();
+        if (!state.config().isCreated()) {
+            throw StrataException.conflict("this server belongs to no cluster yet");
+        }
+        UserEntry user = state.config().users().get(request.user());
+        if (user == null || !Passwords.matches(request.password(), state.secrets().passwordsView().get(request.user()))) {
+            LOG.warn("refused login of user '{}'", request.user());
+            throw new StrataException(ErrorCode.PERMISSION_DENIED, "wrong user name or password");
+        }
+        long expiresAt = service.context().clock().epochMillis() + TOKEN_LIFETIME_MS;
+        return new LoginReply(Tokens.issue(state.secrets().tokenKey(), user.name(), user.role(), expiresAt), expiresAt,
+                user.name(), user.role());
+    }
+
+    private Object putUser(UserRequest request, boolean mustExist) {
+        if (request.name() == null || !request.name().matches("[a-zA-Z][a-zA-Z0-9_.-]{0,31}")) {
+            throw StrataException.invalid("user name '%s' is not valid: 1-32 letters, digits, '_', '.' or '-'", request.name());
+        }
+        ClusterConfig config = service.config();
+        UserEntry existing = config.users().get(request.name());
+        if (mustExist && existing == null) {
+            throw StrataException.notFound("no user %s", request.name());
+        }
+        if (!mustExist && existing != null) {
+            throw StrataException.conflict("user %s exists already", request.name());
+        }
+        String role = request.role() != null ? request.role() : existing != null ? existing.role() : Principal.READONLY;
+        if (!Principal.ADMIN.equals(role) && !Principal.READONLY.equals(role)) {
+            throw StrataException.invalid("role '%s' is not admin or readonly", role);
+        }
+        service.submit(new ConfigCommand.PutUser(request.name(), role, Passwords.hash(request.password())));
+        return new UserEntry(request.name(), role);
+    }
+
+    /** Adds a server whose containers are set up: the cluster gives them ids, then the agent joins. */
+    private Object addServer(AddServerRequest request) {
+        InetSocketAddress agent = new InetSocketAddress(request.host(), request.agentPort());
+        AgentInfo info;
+        try (ControlClient client = ControlClient.connect(agent, Credentials.NONE, "management")) {
+            info = client.call(AgentApi.INFO, NoParams.INSTANCE, AgentInfo.class);
+        }
+        if (info.clusterId() != null && !info.clusterId().equals(service.clusterId())) {
+            throw StrataException.conflict("%s already belongs to cluster %s", info.server().hostname(), info.clusterId());
+        }
+        List<ContainerEntry> entries = ClusterFormation.containersOf(info, service.context().clock().epochMillis());
+        CommandReply reply = service.submit(new ConfigCommand.AddServer(ClusterFormation.serverOf(info), entries));
+        List<Integer> ids = Json.fromTree(reply.reply(), Integer[].class) == null ? List.of()
+                : List.of(Json.fromTree(reply.reply(), Integer[].class));
+        Map<String, Integer> containerIds = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            containerIds.put(entries.get(i).name(), ids.get(i));
+        }
+        ClusterConfig config = service.config();
+        JoinRequest join = new JoinRequest(service.clusterId(), config.name(), service.memberEndpoints(), containerIds,
+                service.joinSecret());
+        Credentials credentials = info.clusterId() == null ? Credentials.NONE : service.memberCredentials();
+        try (ControlClient client = ControlClient.connect(agent, credentials, "management")) {
+            client.call(AgentApi.JOIN, join);
+        }
+        return ids.stream().map(config::container).toList();
+    }
+
+    static Membership membershipOf(JoinRequest request) {
+        return new Membership(request.clusterId(), request.clusterName(), request.members(), request.containerIds());
+    }
+}
