@@ -149,8 +149,10 @@ public final class ClusterCreator {
                 config.nextContainerId());
     }
 
+    /** Hands every agent its containers' ids and the join secret, all servers at once. */
     private static void join(Request request, List<AgentInfo> infos, ClusterConfig config, List<MemberEndpoint> members,
             String joinSecret) {
+        List<java.util.concurrent.CompletableFuture<Void>> joins = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
             String hostname = infos.get(i).server().hostname();
             Map<String, Integer> ids = new HashMap<>();
@@ -160,9 +162,17 @@ public final class ClusterCreator {
                 }
             }
             JoinRequest join = new JoinRequest(config.clusterId(), config.name(), members, ids, joinSecret);
-            try (ControlClient client = ControlClient.connect(agentAddress(request.servers().get(i)), Credentials.NONE, "cli")) {
-                client.call(AgentApi.JOIN, join);
-            }
+            InetSocketAddress address = agentAddress(request.servers().get(i));
+            joins.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (ControlClient client = ControlClient.connect(address, Credentials.NONE, "cli")) {
+                    client.call(AgentApi.JOIN, join);
+                }
+            }, r -> Thread.ofVirtual().start(r)));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(joins.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof StrataException strata ? strata : e;
         }
     }
 

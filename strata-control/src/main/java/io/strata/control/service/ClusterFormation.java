@@ -44,7 +44,9 @@ public final class ClusterFormation {
                     info.server().hostname());
         }
         List<ContainerEntry> entries = new ArrayList<>();
-        for (ContainerStatus container : info.containers()) {
+        List<ContainerStatus> ordered = new ArrayList<>(info.containers());
+        ordered.sort(Comparator.comparingInt((ContainerStatus c) -> roleOrder(c.resources().roles())).thenComparing(ContainerStatus::name));
+        for (ContainerStatus container : ordered) {
             if (!container.ready()) {
                 throw StrataException.unavailable("container %s on %s is %s, not ready; start it first ('strata local start %s')",
                         container.name(), info.server().hostname(), container.state(), container.name());
@@ -59,6 +61,17 @@ public final class ClusterFormation {
                     container.pid()));
         }
         return entries;
+    }
+
+    /** Drives containers first, then compute, then frontend: ids then read in the order containers start. */
+    private static int roleOrder(List<Role> roles) {
+        if (roles.contains(Role.DRIVE) && roles.size() == 1) {
+            return 0;
+        }
+        if (roles.contains(Role.COMPUTE) && !roles.contains(Role.DRIVE)) {
+            return 1;
+        }
+        return roles.contains(Role.FRONTEND) && roles.size() == 1 ? 2 : 3;
     }
 
     /** The first configuration of a new cluster: every server's containers, numbered in order. */
