@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * one cluster. {@code up} shows each step with its time; {@code down} leaves nothing running.
  */
 public final class Sandbox {
-    public record Options(int servers, String layout, int coresPerServer, int computeProcesses) {
+    public record Options(int servers, String layout, int coresPerServer, int computeProcesses, String subnet) {
     }
 
     private static final long AGENT_START_TIMEOUT_MS = 60_000;
@@ -82,7 +82,7 @@ public final class Sandbox {
         List<SandboxState.Server> servers = startAgents(options, release, lib);
         SandboxState state = new SandboxState(options.layout(), release.version(), System.currentTimeMillis(), servers, null, null);
         Json.writeFile(home.sandboxState(), state);
-        step("started " + servers.size() + " host agents on 127.0.1.1-" + servers.size() + " (" + options.coresPerServer()
+        step("started " + servers.size() + " host agents on " + options.subnet() + ".1-" + servers.size() + " (" + options.coresPerServer()
                 + " simulated cores each)");
         setUpContainers(options, servers);
         String password = Hmac.newSecret(18);
@@ -110,6 +110,9 @@ public final class Sandbox {
             throw StrataException.invalid("%d simulated cores per server are too few: core 0 for the OS, 1 drive, %d compute and "
                     + "1 frontend core need %d", options.coresPerServer(), options.computeProcesses(), needed);
         }
+        if (!options.subnet().matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw StrataException.invalid("--subnet must be a loopback /24 such as 127.0.1, not '%s'", options.subnet());
+        }
         if (options.computeProcesses() < 1 || options.computeProcesses() > 8) {
             throw StrataException.invalid("--compute-processes must be 1 to 8, not %d", options.computeProcesses());
         }
@@ -119,7 +122,7 @@ public final class Sandbox {
         List<SandboxState.Server> servers = new ArrayList<>();
         for (int i = 1; i <= options.servers(); i++) {
             String hostname = "server" + i;
-            String address = "127.0.1." + i;
+            String address = options.subnet() + "." + i;
             Path root = home.sandboxDir().resolve("servers").resolve(hostname);
             install(lib, root.resolve("versions").resolve(release.version()).resolve("lib"));
             long pid = launchAgent(root, hostname, address, options.coresPerServer(), release);
