@@ -61,7 +61,7 @@ record RoleCounts(int driveCores, int driveProcesses, int computeCores, int fron
         if (asked > poolSize) {
             boolean driveShrunk = askedDrive == null && drive < drives;
             throw StrataException.invalid("more cores asked than the server has: %s = %d, but %d are free; %s",
-                    describe(driveFromPoolCount, driveShrunk, computeFixed, frontendFromPool, computeAsked != null), asked, poolSize,
+                    describe(driveFromPoolCount, driveShrunk ? drives : 0, computeFixed, frontendFromPool, computeAsked != null), asked, poolSize,
                     pool.capacity());
         }
         int compute;
@@ -112,9 +112,11 @@ record RoleCounts(int driveCores, int driveProcesses, int computeCores, int fron
         return asked;
     }
 
-    private static String describe(int drive, boolean driveShrunk, int compute, int frontend, boolean computeAsked) {
+    /** {@code 3 drive + 4 compute + 1 frontend}; {@code sharedDrives} > 0 when drive cores are already the fewest for them. */
+    private static String describe(int drive, int sharedDrives, int compute, int frontend, boolean computeAsked) {
         List<String> parts = new ArrayList<>();
-        parts.add((driveShrunk ? "at least " : "") + drive + " drive");
+        parts.add(sharedDrives > 0 ? String.format("at least %d drive (%d drives, at most %d per core)", drive, sharedDrives, SHARE)
+                : drive + " drive");
         if (computeAsked) {
             parts.add(compute + " compute");
         }
