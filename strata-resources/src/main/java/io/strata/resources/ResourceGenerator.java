@@ -77,7 +77,7 @@ public final class ResourceGenerator {
             throw StrataException.invalid("the single container's %d cores cannot hold the %d cores named for its roles", asked, named);
         }
         if (asked - named > pool.pool().size()) {
-            throw StrataException.invalid("more cores asked than the server has: the single container asks for %d cores, but %d are free (%s)",
+            throw StrataException.invalid("more cores asked than the server has: the single container asks for %d cores, but %d are free; %s",
                     asked, pool.pool().size() + named, pool.capacity());
         }
         return asked - named;
