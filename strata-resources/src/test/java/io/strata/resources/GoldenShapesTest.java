@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code src/test/resources/golden/<shape>/<case>/}: {@code files.txt} lists the files in order
  * and each {@code *.json} is the file as written; a refused case holds {@code refused.txt} with the
  * message. After a deliberate change, regenerate with
- * {@code mvn -pl strata-resources test -Dtest=GoldenShapesTest -Dstrata.golden.update=true}
+ * {@code mvn -pl strata-resources -am test -Dtest=GoldenShapesTest -Dsurefire.failIfNoSpecifiedTests=false -Dstrata.golden.update=true}
  * and review the diff.
  */
 class GoldenShapesTest {
