@@ -67,6 +67,7 @@ public final class HardwareReader {
             List<Integer> siblings = SysFs.read(topology.resolve("thread_siblings_list"))
                     .or(() -> SysFs.read(topology.resolve("core_cpus_list")))
                     .map(HardwareReader::cpuList)
+                    .filter(list -> list.contains(id))
                     .orElse(null);
             siblingsListed |= siblings != null;
             cpus.add(new Cpu(id, coreId, socketId, nodeOf.getOrDefault(id, 0), siblings));

@@ -21,22 +21,26 @@ import java.util.Map;
  * container {@code default} gets {@code 1 GiB x (drive + frontend processes) + compute}, with the
  * same {@code compute} (its 1 GiB base counted there). On a server of unknown memory (simulated)
  * the files say 0 unless {@code --compute-memory} is given.
+ *
+ * <p>Public so that a container whose file says 0 sizes itself with the same footprint.
  */
-final class MemoryPlan {
-    static final long OS_RESERVE_MIN_BYTES = 4 * ByteSizes.GIB;
-    static final int OS_RESERVE_DIVISOR = 10;
-    static final long CONTAINER_BASE_BYTES = ByteSizes.GIB;
-    static final long PROCESS_BYTES = ByteSizes.GIB;
+public final class MemoryPlan {
+    public static final long OS_RESERVE_MIN_BYTES = 4 * ByteSizes.GIB;
+    public static final int OS_RESERVE_DIVISOR = 10;
+    /** A container's management process and JVM. */
+    public static final long CONTAINER_BASE_BYTES = ByteSizes.GIB;
+    /** A drive or frontend process, and the least a compute process gets. */
+    public static final long PROCESS_BYTES = ByteSizes.GIB;
 
     private MemoryPlan() {
     }
 
-    static long osReserve(long ramBytes) {
+    public static long osReserve(long ramBytes) {
         return Math.max(OS_RESERVE_MIN_BYTES, ramBytes / OS_RESERVE_DIVISOR);
     }
 
-    /** The default footprint of a drive or frontend container. */
-    static long defaultFootprint(int processes) {
+    /** The default footprint of a container with {@code processes} role processes (a file saying memoryBytes 0). */
+    public static long defaultFootprint(int processes) {
         return CONTAINER_BASE_BYTES + PROCESS_BYTES * processes;
     }
 

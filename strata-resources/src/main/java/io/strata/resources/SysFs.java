@@ -34,8 +34,7 @@ final class SysFs {
 
     private static final Pattern PCI_ADDRESS = Pattern.compile("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]");
     private static final Pattern NUMBERED = Pattern.compile("(cpu|node)(\\d+)");
-    /** Far more than any sysfs device path is deep; bounds the walk towards the PCI device. */
-    private static final int MAX_PCI_WALK = 16;
+    private static final Pattern VIRTIO = Pattern.compile("virtio\\d+");
 
     /** Where a NIC sits on PCI: its address and vendor/device ids (4 hex digits, no 0x). */
     record PciLocation(String address, String vendor, String device) {
@@ -93,18 +92,18 @@ final class SysFs {
     }
 
     /**
-     * The PCI device under a NIC's {@code device} link. Live, the link leads into
-     * {@code /sys/devices/pci...}: the first ancestor named like a PCI address is the device (a
-     * virtio NIC's link points one level below it). A recorded copy holds {@code device/} as a plain
-     * folder with the PCI ids and {@code uevent} naming {@code PCI_SLOT_NAME}.
+     * The PCI device under a NIC's {@code device} link. Live, the link leads to the PCI function
+     * itself, or for a virtio NIC to a {@code virtioN} device directly below it; anything else
+     * (a USB NIC under its controller) is not a PCI NIC. A recorded copy holds {@code device/} as
+     * a plain folder with the PCI ids and {@code uevent} naming {@code PCI_SLOT_NAME}.
      */
     static Optional<PciLocation> pciOf(Path root, Path deviceLink) {
         if (!Files.isDirectory(deviceLink)) {
             return Optional.empty();
         }
-        Optional<PciLocation> walked = walkToPci(root, deviceLink);
-        if (walked.isPresent()) {
-            return walked;
+        Optional<PciLocation> linked = linkedPci(root, deviceLink);
+        if (linked.isPresent()) {
+            return linked;
         }
         Optional<String> slot = readLines(deviceLink.resolve("uevent")).stream()
                 .filter(l -> l.startsWith("PCI_SLOT_NAME="))
@@ -113,7 +112,7 @@ final class SysFs {
         return slot.flatMap(address -> ids(deviceLink).map(ids -> new PciLocation(address, ids[0], ids[1])));
     }
 
-    private static Optional<PciLocation> walkToPci(Path root, Path deviceLink) {
+    private static Optional<PciLocation> linkedPci(Path root, Path deviceLink) {
         Path real;
         Path realRoot;
         try {
@@ -122,17 +121,16 @@ final class SysFs {
         } catch (IOException e) {
             return Optional.empty();
         }
-        Path current = real;
-        for (int depth = 0; depth < MAX_PCI_WALK && current != null && current.startsWith(realRoot)
-                && !current.equals(realRoot); depth++) {
-            String name = current.getFileName().toString();
-            if (PCI_ADDRESS.matcher(name).matches()) {
-                Path device = current;
-                return ids(device).map(ids -> new PciLocation(name, ids[0], ids[1]));
-            }
-            current = current.getParent();
+        Path candidate = real;
+        if (VIRTIO.matcher(real.getFileName().toString()).matches() && real.getParent() != null) {
+            candidate = real.getParent();
         }
-        return Optional.empty();
+        String name = candidate.getFileName() == null ? "" : candidate.getFileName().toString();
+        if (!candidate.startsWith(realRoot) || candidate.equals(realRoot) || !PCI_ADDRESS.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        Path device = candidate;
+        return ids(device).map(ids -> new PciLocation(name, ids[0], ids[1]));
     }
 
     private static Optional<String[]> ids(Path device) {

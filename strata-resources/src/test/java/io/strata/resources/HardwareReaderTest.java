@@ -62,6 +62,14 @@ class HardwareReaderTest {
     }
 
     @Test
+    void aSiblingListWithoutTheCpuItselfIsIgnored() {
+        new Shape().cpus(1, 2, 1).write(root);
+        Shape.put(root, SysFs.CPU_DIR + "/cpu1/topology/thread_siblings_list", "0");
+        Shape.put(root, SysFs.CPU_DIR + "/cpu1/topology/core_cpus_list", "0");
+        assertThat(HardwareReader.read(root).cpu(1).orElseThrow().siblings()).containsExactly(1);
+    }
+
+    @Test
     void drivesInUseAreSeenThroughMountsSwapHoldersAndPartitions() {
         new Shape()
                 .disk(new Shape.DiskSpec("nvme0n1", 1L << 40, "/mnt/with space", false, List.of(), List.of()))

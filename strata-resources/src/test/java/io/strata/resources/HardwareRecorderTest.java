@@ -44,11 +44,16 @@ class HardwareRecorderTest {
         Shape.put(pci, "0000:00:03.0/virtio2/device", "0x0001");
         Shape.put(pci, "0000:00:03.0/virtio2/net/eth0/address", "02:fc:00:00:00:01");
         Files.createSymbolicLink(pci.resolve("0000:00:03.0/virtio2/net/eth0/device"), Path.of("../../../virtio2"));
+        Shape.put(pci, "0000:00:14.0/vendor", "0x8086");
+        Shape.put(pci, "0000:00:14.0/device", "0xa0ed");
+        Shape.put(pci, "0000:00:14.0/usb1/1-1/1-1:1.0/net/usb0/address", "02:00:00:00:00:02");
+        Files.createSymbolicLink(pci.resolve("0000:00:14.0/usb1/1-1/1-1:1.0/net/usb0/device"), Path.of("../../../1-1:1.0"));
         Shape.put(live, "sys/devices/virtual/net/lo/address", "00:00:00:00:00:00");
         Files.createDirectories(live.resolve("sys/class/net"));
         Files.createSymbolicLink(live.resolve("sys/class/net/ens1"), Path.of("../../devices/pci0000:00/0000:3b:00.0/net/ens1"));
         Files.createSymbolicLink(live.resolve("sys/class/net/eth0"), Path.of("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"));
         Files.createSymbolicLink(live.resolve("sys/class/net/lo"), Path.of("../../devices/virtual/net/lo"));
+        Files.createSymbolicLink(live.resolve("sys/class/net/usb0"), Path.of("../../devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0/net/usb0"));
         Path nvme = pci.resolve("0000:5e:00.0/nvme/nvme0/nvme0n1");
         Shape.put(nvme, "size", "7501476528");
         Shape.put(nvme, "nvme0n1p1/partition", "1");
@@ -69,6 +74,7 @@ class HardwareRecorderTest {
         assertThat(original.nic("eth0").orElseThrow().pciAddress()).isEqualTo("0000:00:03.0");
         assertThat(original.nic("eth0").orElseThrow().pciId()).isEqualTo("1af4:1041");
         assertThat(original.nic("lo").orElseThrow().isPhysical()).isFalse();
+        assertThat(original.nic("usb0").orElseThrow().isPhysical()).as("a USB NIC is not its controller").isFalse();
         BlockDevice nvme = original.blockDevice("nvme0n1").orElseThrow();
         assertThat(nvme.partitions().getFirst().holders()).containsExactly("dm-0");
         assertThat(nvme.inUseReason()).isEqualTo("partition nvme0n1p1 is held by dm-0");
