@@ -2,6 +2,7 @@ package io.strata.cli;
 
 import io.strata.cli.cluster.ClusterCommand;
 import io.strata.cli.local.LocalCommand;
+import io.strata.cli.resources.ResourcesCommand;
 import io.strata.cli.sandbox.SandboxCommand;
 import io.strata.cli.user.UserCommand;
 import java.io.PrintWriter;
@@ -12,7 +13,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code strata} command: the root of every verb, holding the options every verb shares. */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Strata: a distributed parallel file system built of separately versioned containers.",
-        subcommands = {StatusCommand.class, ClusterCommand.class, LocalCommand.class, UserCommand.class,
+        subcommands = {StatusCommand.class, ClusterCommand.class, LocalCommand.class, ResourcesCommand.class, UserCommand.class,
             SandboxCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class StrataCommand {
@@ -35,6 +36,11 @@ public final class StrataCommand {
         this.out = out;
         this.err = err;
         this.home = home;
+    }
+
+    /** Whether -J/--json was given, for verbs that do not build a full context. */
+    public boolean json() {
+        return json;
     }
 
     CliContext context() {

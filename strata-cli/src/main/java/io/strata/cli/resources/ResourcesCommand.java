@@ -105,9 +105,6 @@ public class ResourcesCommand implements Runnable {
         @Option(names = "--single-container", description = "One container, default.json, holding all roles (at most 19 cores).")
         boolean singleContainer;
 
-        @Option(names = "--json", description = "Print the list of files as JSON.")
-        boolean json;
-
         @Override
         public Integer call() {
             Hardware hardware = HardwareReader.read(root == null ? Path.of("/") : root);
@@ -121,6 +118,7 @@ public class ResourcesCommand implements Runnable {
             GeneratedResources result = ResourceGenerator.generate(hardware, options);
             List<String> written = result.write(path).stream().map(Path::toString).toList();
             PrintWriter out = spec.commandLine().getOut();
+            boolean json = spec.root().userObject() instanceof io.strata.cli.StrataCommand root && root.json();
             if (json) {
                 out.println(new String(Json.toBytes(written), java.nio.charset.StandardCharsets.UTF_8));
             } else {

@@ -33,21 +33,15 @@ class ResourcesCommandTest {
         SafeFiles.deleteRecursively(temp);
     }
 
-    /** Runs the command as the strata main will: a StrataException prints {@code error: <message>} and exits with its code. */
+    /** Runs the command through the strata main: a StrataException prints {@code error: <message>} and exits with its code. */
     private int run(String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        CommandLine command = new CommandLine(new ResourcesCommand());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        command.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof StrataException refusal) {
-                cmd.getErr().println("error: " + refusal.getMessage());
-                return refusal.code().exitCode();
-            }
-            throw ex;
-        });
-        return command.execute(args);
+        String[] full = new String[args.length + 1];
+        full[0] = "resources";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return io.strata.cli.Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true),
+                new io.strata.cli.StrataHome(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "strata-home-unused")));
     }
 
     private List<String> outLines() {
