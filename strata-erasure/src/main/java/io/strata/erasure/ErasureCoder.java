@@ -289,7 +289,7 @@ public final class ErasureCoder {
                     firstName = kind + " shard " + i;
                 } else if (size != bytes) {
                     throw new IllegalArgumentException(kind + " shard " + i + " is " + size + " bytes but "
-                            + firstName + " is " + bytes + ": all shards of a stripe have one length");
+                            + firstName + " is " + bytes + " bytes: all shards of a stripe have one length");
                 }
             }
         }
