@@ -15,13 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * as they are, and every D of its rows stay independent because the Vandermonde rows are, so ANY D of
  * the D+P shards rebuild the stripe. Rebuilding inverts the DxD rows of the shards it reads (the first
  * D present, data first) and multiplies the rows of the wanted shards by that inverse; these decode
- * matrices are cached per erasure pattern. The byte work is a matrix times shards product done by a
- * {@link GfKernel}: the production one ({@link VectorKernel}) multiplies 32 bytes at a time with the
- * Vector API and split-nibble tables (c*v = low[v &amp; 15] ^ high[v &gt;&gt;&gt; 4], two byte permutes), the
- * reference one ({@link ScalarKernel}) a byte at a time through log/exp tables. Pitfalls: the vector
- * species must be a {@code static final} constant and vectors must stay in local variables, or C2
- * boxes them and throughput falls by a factor of some hundreds; the coder never allocates per byte,
- * and an all-zero data shard is passed as {@code null}, skipped rather than read.
+ * matrices are cached per erasure pattern. The byte work is a matrix-times-shards product done by a
+ * {@link GfKernel}. The production one ({@link VectorKernel}) multiplies a vector at a time (64 bytes
+ * with AVX-512, 32 with AVX2) with the Vector API and split-nibble tables: c*v = low[v &amp; 15] ^
+ * high[v &gt;&gt;&gt; 4], two byte permutes. The reference one ({@link ScalarKernel}) goes a byte at a time
+ * through log/exp tables. Pitfalls: the vector species must be a {@code static final} constant and
+ * vectors must stay in local variables (and in methods that C2 always inlines), or C2 boxes them and
+ * throughput falls by a factor of some hundreds; per-access checks of a different MemorySegment at each
+ * step halve it, so off-heap shards are checked once and read by address. An all-zero data shard is
+ * passed as {@code null} and skipped rather than read.
  *
  * <p>Buffers: shards are {@link MemorySegment}s (heap or off-heap; the byte[] methods wrap their arrays)
  * all of the same length, which may be anything from 0 up. A {@code null} data shard means all zeros,

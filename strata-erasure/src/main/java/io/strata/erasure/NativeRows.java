@@ -5,7 +5,8 @@ import static io.strata.erasure.VectorKernel.MAX_ROWS_PER_PASS;
 import static io.strata.erasure.VectorKernel.SPECIES;
 import static io.strata.erasure.VectorKernel.highNibbles;
 import static io.strata.erasure.VectorKernel.lowNibbles;
-import static io.strata.erasure.VectorKernel.mulAdd;
+
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -64,12 +65,13 @@ final class NativeRows {
         long out0 = out[first];
         for (int i = 0; i < vectorEnd; i += LANES) {
             ByteVector acc0 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, EVERYTHING, in[k] + i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
             }
             acc0.intoMemorySegment(EVERYTHING, out0 + i, ORDER);
         }
@@ -85,13 +87,15 @@ final class NativeRows {
         for (int i = 0; i < vectorEnd; i += LANES) {
             ByteVector acc0 = ByteVector.zero(SPECIES);
             ByteVector acc1 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, EVERYTHING, in[k] + i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
-                acc1 = mulAdd(acc1, low, high, t, at + stride);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
+                acc1 = acc1.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride + LANES)));
             }
             acc0.intoMemorySegment(EVERYTHING, out0 + i, ORDER);
             acc1.intoMemorySegment(EVERYTHING, out1 + i, ORDER);
@@ -110,14 +114,17 @@ final class NativeRows {
             ByteVector acc0 = ByteVector.zero(SPECIES);
             ByteVector acc1 = ByteVector.zero(SPECIES);
             ByteVector acc2 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, EVERYTHING, in[k] + i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
-                acc1 = mulAdd(acc1, low, high, t, at + stride);
-                acc2 = mulAdd(acc2, low, high, t, at + 2 * stride);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
+                acc1 = acc1.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride + LANES)));
+                acc2 = acc2.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride + LANES)));
             }
             acc0.intoMemorySegment(EVERYTHING, out0 + i, ORDER);
             acc1.intoMemorySegment(EVERYTHING, out1 + i, ORDER);
@@ -139,15 +146,19 @@ final class NativeRows {
             ByteVector acc1 = ByteVector.zero(SPECIES);
             ByteVector acc2 = ByteVector.zero(SPECIES);
             ByteVector acc3 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, EVERYTHING, in[k] + i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
-                acc1 = mulAdd(acc1, low, high, t, at + stride);
-                acc2 = mulAdd(acc2, low, high, t, at + 2 * stride);
-                acc3 = mulAdd(acc3, low, high, t, at + 3 * stride);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
+                acc1 = acc1.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride + LANES)));
+                acc2 = acc2.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride + LANES)));
+                acc3 = acc3.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + 3 * stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + 3 * stride + LANES)));
             }
             acc0.intoMemorySegment(EVERYTHING, out0 + i, ORDER);
             acc1.intoMemorySegment(EVERYTHING, out1 + i, ORDER);

@@ -5,7 +5,8 @@ import static io.strata.erasure.VectorKernel.MAX_ROWS_PER_PASS;
 import static io.strata.erasure.VectorKernel.SPECIES;
 import static io.strata.erasure.VectorKernel.highNibbles;
 import static io.strata.erasure.VectorKernel.lowNibbles;
-import static io.strata.erasure.VectorKernel.mulAdd;
+
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -40,12 +41,13 @@ final class SegmentRows {
         MemorySegment out0 = out[first];
         for (int i = 0; i < vectorEnd; i += LANES) {
             ByteVector acc0 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, in[k], i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
             }
             acc0.intoMemorySegment(out0, i, ORDER);
         }
@@ -61,13 +63,15 @@ final class SegmentRows {
         for (int i = 0; i < vectorEnd; i += LANES) {
             ByteVector acc0 = ByteVector.zero(SPECIES);
             ByteVector acc1 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, in[k], i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
-                acc1 = mulAdd(acc1, low, high, t, at + stride);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
+                acc1 = acc1.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride + LANES)));
             }
             acc0.intoMemorySegment(out0, i, ORDER);
             acc1.intoMemorySegment(out1, i, ORDER);
@@ -86,14 +90,17 @@ final class SegmentRows {
             ByteVector acc0 = ByteVector.zero(SPECIES);
             ByteVector acc1 = ByteVector.zero(SPECIES);
             ByteVector acc2 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, in[k], i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
-                acc1 = mulAdd(acc1, low, high, t, at + stride);
-                acc2 = mulAdd(acc2, low, high, t, at + 2 * stride);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
+                acc1 = acc1.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride + LANES)));
+                acc2 = acc2.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride + LANES)));
             }
             acc0.intoMemorySegment(out0, i, ORDER);
             acc1.intoMemorySegment(out1, i, ORDER);
@@ -115,15 +122,19 @@ final class SegmentRows {
             ByteVector acc1 = ByteVector.zero(SPECIES);
             ByteVector acc2 = ByteVector.zero(SPECIES);
             ByteVector acc3 = ByteVector.zero(SPECIES);
-            for (int k = 0; k < offsets.length; k++) {
+            for (int k = 0; k < in.length; k++) {
                 ByteVector v = ByteVector.fromMemorySegment(SPECIES, in[k], i, ORDER);
                 ByteVector low = lowNibbles(v);
                 ByteVector high = highNibbles(v);
                 int at = base + offsets[k];
-                acc0 = mulAdd(acc0, low, high, t, at);
-                acc1 = mulAdd(acc1, low, high, t, at + stride);
-                acc2 = mulAdd(acc2, low, high, t, at + 2 * stride);
-                acc3 = mulAdd(acc3, low, high, t, at + 3 * stride);
+                acc0 = acc0.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + LANES)));
+                acc1 = acc1.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + stride + LANES)));
+                acc2 = acc2.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + 2 * stride + LANES)));
+                acc3 = acc3.lanewise(XOR, low.selectFrom(ByteVector.fromArray(SPECIES, t, at + 3 * stride)))
+                        .lanewise(XOR, high.selectFrom(ByteVector.fromArray(SPECIES, t, at + 3 * stride + LANES)));
             }
             acc0.intoMemorySegment(out0, i, ORDER);
             acc1.intoMemorySegment(out1, i, ORDER);

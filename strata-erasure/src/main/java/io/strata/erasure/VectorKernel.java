@@ -20,7 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * written out per memory kind and per number of outputs ({@link NativeRows}, {@link ArrayRows},
  * {@link SegmentRows}) because of two measured pitfalls. First, the species must be a
  * {@code static final} constant and every vector a local variable (never a field, array or
- * collection), or C2 boxes the vectors and throughput falls by a factor of some hundreds. Second,
+ * collection), or C2 boxes the vectors and throughput falls by a factor of some hundreds; likewise a
+ * helper method that takes or returns vectors must always be inlined, so helpers stay under C2's
+ * 35-byte always-inline size and the table lookups are written out in the loops. Second,
  * reading a different {@link MemorySegment} at every step of the inner loop repeats its scope, bounds
  * and type checks for each vector, which C2 cannot hoist: that halves throughput. Native shards are
  * therefore checked once per call and then read by address through one global segment, and heap
@@ -89,6 +91,8 @@ final class VectorKernel implements GfKernel {
     record Tables(byte[] bytes, int rowStride, int[] tableOffsets) {
     }
 
+    // Both helpers stay under C2's 35-byte always-inline limit: a helper left out of line boxes its vectors.
+
     /** v &gt;&gt;&gt; 4 per byte: x86 has no byte shift, so shift 16-bit lanes and mask off the bits shifted in. */
     static ByteVector highNibbles(ByteVector v) {
         return v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
@@ -96,13 +100,6 @@ final class VectorKernel implements GfKernel {
 
     static ByteVector lowNibbles(ByteVector v) {
         return v.and((byte) 0x0F);
-    }
-
-    /** acc ^ c*v, with v split into its nibbles and c's tables at {@code at}. */
-    static ByteVector mulAdd(ByteVector acc, ByteVector low, ByteVector high, byte[] tables, int at) {
-        ByteVector lowProducts = low.selectFrom(ByteVector.fromArray(SPECIES, tables, at));
-        ByteVector highProducts = high.selectFrom(ByteVector.fromArray(SPECIES, tables, at + LANES));
-        return acc.lanewise(VectorOperators.XOR, lowProducts).lanewise(VectorOperators.XOR, highProducts);
     }
 
     /** The last bytes that do not fill a vector, one at a time. */
