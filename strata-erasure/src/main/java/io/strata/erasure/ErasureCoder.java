@@ -124,7 +124,7 @@ public final class ErasureCoder {
             if (parity[p] == null) {
                 throw new IllegalArgumentException("parity shard " + p + " has no buffer to encode into");
             }
-            requireWritable("parity shard " + p, parity[p]);
+            requireWritable("parity shard", p, parity[p]);
         }
         int[] columns = new int[dataShards];
         MemorySegment[] inputs = new MemorySegment[dataShards];
@@ -174,7 +174,7 @@ public final class ErasureCoder {
         int wanted = 0;
         for (int i = 0; i < totalShards(); i++) {
             if ((wantedMask & (1 << i)) != 0) {
-                requireWritable("missing shard " + i, shards[i]);
+                requireWritable("missing shard", i, shards[i]);
                 outputs[wanted++] = shards[i];
             }
         }
@@ -191,7 +191,10 @@ public final class ErasureCoder {
         kernel.multiply(Arrays.copyOf(columns, count), Arrays.copyOf(inputs, count), outputs, length);
     }
 
-    /** The first D present shards, data shards first since their rows are the cheapest to invert. */
+    /**
+     * The first D present shards in index order, so data shards are preferred: with every data shard
+     * present, the decode rows of lost parity are its encoding rows and nothing is really inverted.
+     */
     private int[] chooseSources(boolean[] present) {
         int[] sources = new int[dataShards];
         int count = 0;
@@ -263,9 +266,9 @@ public final class ErasureCoder {
         return segments;
     }
 
-    private static void requireWritable(String what, MemorySegment segment) {
+    private static void requireWritable(String what, int index, MemorySegment segment) {
         if (segment.isReadOnly()) {
-            throw new IllegalArgumentException(what + " is read-only and cannot be written");
+            throw new IllegalArgumentException(what + " " + index + " is read-only and cannot be written");
         }
     }
 
