@@ -3,6 +3,7 @@ package io.strata.bench;
 import io.strata.erasure.ErasureCoder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -34,6 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code vector} (production) or {@code scalar} (the log/exp reference); {@code memory} {@code offheap}
  * (4096-aligned segments of a shared Arena, the data path's memory) or {@code array} (byte[] shards).
  * Example: {@code java -jar strata-bench/target/benchmarks.jar ErasureCoderBenchmark -p coder=vector}.
+ * The Vector API needs C2: on a busy machine give it a few seconds of warm-up before trusting a figure.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -88,12 +90,12 @@ public class ErasureCoderBenchmark {
         int data = Integer.parseInt(parts[0]);
         int parity = Integer.parseInt(parts[1]);
         erasureCoder = "scalar".equals(coder) ? ErasureCoder.createScalar(data, parity) : ErasureCoder.create(data, parity);
-        chunkBytes = "chunk-4KiB".equals(size) ? PAGE_BYTES : roundUpToPage(STRIPE_BYTES / data + (STRIPE_BYTES % data == 0 ? 0 : 1));
+        chunkBytes = "chunk-4KiB".equals(size) ? PAGE_BYTES : roundUpToPage(Math.ceilDiv(STRIPE_BYTES, data));
         stripeDataGb = (double) data * chunkBytes / 1e9;
         arena = Arena.ofShared();
         allocate(data, parity);
         present = new boolean[data + parity];
-        java.util.Arrays.fill(present, true);
+        Arrays.fill(present, true);
         present[0] = false;
         present[1] = false;
     }
@@ -107,10 +109,10 @@ public class ErasureCoderBenchmark {
             shardSegments[i] = arena.allocate(chunkBytes, PAGE_BYTES);
             MemorySegment.copy(MemorySegment.ofArray(shardArrays[i]), 0, shardSegments[i], 0, chunkBytes);
         }
-        dataArrays = java.util.Arrays.copyOfRange(shardArrays, 0, data);
-        parityArrays = java.util.Arrays.copyOfRange(shardArrays, data, data + parity);
-        dataSegments = java.util.Arrays.copyOfRange(shardSegments, 0, data);
-        paritySegments = java.util.Arrays.copyOfRange(shardSegments, data, data + parity);
+        dataArrays = Arrays.copyOfRange(shardArrays, 0, data);
+        parityArrays = Arrays.copyOfRange(shardArrays, data, data + parity);
+        dataSegments = Arrays.copyOfRange(shardSegments, 0, data);
+        paritySegments = Arrays.copyOfRange(shardSegments, data, data + parity);
         erasureCoder.encode(dataArrays, parityArrays, 0, chunkBytes);
         erasureCoder.encode(dataSegments, paritySegments);
     }
