@@ -5,7 +5,12 @@ import io.strata.config.agent.AgentApi;
 import io.strata.config.agent.ContainerNames;
 import io.strata.config.agent.ContainerStatus;
 import io.strata.config.agent.JoinRequest;
+import io.strata.config.agent.ResourcesEdit;
+import io.strata.config.agent.ResourcesView;
 import io.strata.config.agent.SetupRequest;
+import io.strata.config.resources.ProcessSlot;
+import io.strata.resources.GeneratorOptions;
+import io.strata.resources.ResourceGenerator;
 import io.strata.config.agent.ShutdownRequest;
 import io.strata.config.resources.ResourceFile;
 import io.strata.config.server.ContainerDefinition;
@@ -52,7 +57,10 @@ final class AgentHandlers {
                 .register(AgentApi.STOP, ContainerNames.class, Access.LOCAL, (ctx, names) -> stop(names))
                 .register(AgentApi.RESTART, ContainerNames.class, Access.LOCAL, (ctx, names) -> restart(names))
                 .register(AgentApi.REMOVE, ContainerNames.class, Access.LOCAL, (ctx, names) -> remove(names))
-                .register(AgentApi.SHUTDOWN, ShutdownRequest.class, Access.LOCAL, (ctx, request) -> shutdown(request));
+                .register(AgentApi.SHUTDOWN, ShutdownRequest.class, Access.LOCAL, (ctx, request) -> shutdown(request))
+                .register(AgentApi.RESOURCES, ContainerNames.class, Access.ANYONE, (ctx, names) -> resources(names))
+                .register(AgentApi.RESOURCES_EDIT, ResourcesEdit.class, Access.LOCAL, (ctx, edit) -> edit(edit))
+                .register(AgentApi.RESOURCES_APPLY, ContainerNames.class, Access.LOCAL, (ctx, names) -> apply(names));
     }
 
     private List<ContainerStatus> statuses() {
@@ -60,10 +68,7 @@ final class AgentHandlers {
     }
 
     private ContainerStatus setup(SetupRequest request) {
-        ResourceFile resources = request.resources();
-        if (resources == null) {
-            throw StrataException.invalid("no resources given");
-        }
+        ResourceFile resources = request.resources() != null ? request.resources() : allocated(request);
         ContainerRules.checkName(resources.name());
         if (agent.supervisors().containsKey(resources.name())) {
             throw StrataException.conflict("container %s exists already on %s", resources.name(), agent.identity().hostname());
@@ -93,6 +98,89 @@ final class AgentHandlers {
         LOG.info("set up container {} ({} role processes, base port {})", placed.name(), placed.roleProcesses().size(),
                 placed.basePort());
         return agent.supervisors().get(placed.name()).status();
+    }
+
+    /** The single-container layout: a container of {@code cores} cores, allocated with the generator's rules. */
+    private ResourceFile allocated(SetupRequest request) {
+        if (request.cores() == null) {
+            throw StrataException.invalid("give the container's resources (--resources-path) or its cores (--cores)");
+        }
+        String name = request.name() == null ? "default" : request.name();
+        ContainerRules.checkName(name);
+        List<Integer> used = agent.supervisors().values().stream()
+                .flatMap(s -> s.definition().resources().roleProcesses().stream()).map(ProcessSlot::coreId).toList();
+        GeneratorOptions options = GeneratorOptions.builder().failureDomain(agent.identity().failureDomain())
+                .spareCores(agent.identity().coreMapping() == io.strata.config.server.ServerIdentity.CoreMapping.MODULO ? 1 : null)
+                .build();
+        io.strata.resources.Hardware hardware = agent.hardware();
+        if (!used.isEmpty()) {
+            List<io.strata.resources.Cpu> free = hardware.cpus().stream().filter(c -> !used.contains(c.id())).toList();
+            hardware = new io.strata.resources.Hardware(hardware.hostname(), free, hardware.memoryBytes(), hardware.nics(),
+                    hardware.blockDevices());
+        }
+        return ResourceGenerator.defaultContainer(hardware, request.cores(), options).withName(name);
+    }
+
+    private List<ResourcesView> resources(ContainerNames names) {
+        return select(names).stream().map(this::view).toList();
+    }
+
+    private ResourcesView view(ContainerSupervisor supervisor) {
+        ContainerDefinition definition = supervisor.definition();
+        return new ResourcesView(definition.name(), definition.resources(), definition.staged(), definition.lastGood(),
+                supervisor.lastApplyOutcome());
+    }
+
+    /** Stages a change after checking it against the server and its other containers; nothing changes on a refusal. */
+    private synchronized List<ResourcesView> edit(ResourcesEdit edit) {
+        List<ContainerSupervisor> targets = edit.container() == null ? new ArrayList<>(agent.supervisors().values())
+                : select(new ContainerNames(List.of(edit.container()), false));
+        if (edit.container() == null && (edit.coreIds() != null || edit.basePort() != null || edit.replace() != null
+                || edit.memoryBytes() != null)) {
+            throw StrataException.invalid("name the container (--container) whose cores, memory, base port or file you change");
+        }
+        java.util.Map<String, ResourceFile> next = new java.util.LinkedHashMap<>();
+        for (ContainerSupervisor target : targets) {
+            ContainerDefinition definition = target.definition();
+            ResourceFile base = definition.staged() != null ? definition.staged() : definition.resources();
+            next.put(target.name(), edit.discard() ? null : ResourcesEdits.apply(base, edit, agent.identity()));
+        }
+        for (ContainerSupervisor target : targets) {
+            ResourceFile candidate = next.get(target.name());
+            if (candidate == null) {
+                continue;
+            }
+            List<ResourceFile> others = agent.supervisors().values().stream().filter(s -> !s.name().equals(target.name()))
+                    .map(s -> next.containsKey(s.name()) && next.get(s.name()) != null ? next.get(s.name())
+                            : s.definition().staged() != null ? s.definition().staged() : s.definition().resources())
+                    .toList();
+            ContainerRules.check(candidate, agent.identity(), others);
+        }
+        List<ResourcesView> views = new ArrayList<>();
+        for (ContainerSupervisor target : targets) {
+            ContainerDefinition definition = target.definition();
+            ResourceFile staged = next.get(target.name());
+            if (staged != null && staged.equals(definition.resources())) {
+                staged = null;
+            }
+            target.redefine(definition.withResources(definition.resources(), staged, definition.lastGood())).join();
+            views.add(view(target));
+        }
+        return views;
+    }
+
+    private List<ResourcesView> apply(ContainerNames names) {
+        List<ContainerSupervisor> selected = select(names).stream().filter(s -> s.definition().staged() != null).toList();
+        if (selected.isEmpty()) {
+            throw StrataException.invalid("nothing is staged%s: change the resources first ('strata local resources --help')",
+                    names.names().isEmpty() ? "" : " for " + String.join(", ", names.names()));
+        }
+        List<ResourcesView> views = new ArrayList<>();
+        for (ContainerSupervisor supervisor : selected) {
+            await(List.of(supervisor.applyStaged()));
+            views.add(view(supervisor));
+        }
+        return views;
     }
 
     private List<ContainerSupervisor> select(ContainerNames names) {

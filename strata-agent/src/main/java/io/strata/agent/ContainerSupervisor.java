@@ -41,7 +41,11 @@ final class ContainerSupervisor implements AutoCloseable {
 
     enum State { STOPPED, STARTING, RUNNING, STOPPING, BACKOFF }
 
-    private enum Kind { START, STOP, RESTART, REDEFINE, RELEASE }
+    private enum Kind { START, STOP, RESTART, REDEFINE, RELEASE, APPLY }
+
+    /** An apply waiting for the container to come up on its new resources, or to fall back. */
+    private record PendingApply(CompletableFuture<ContainerStatus> done, io.strata.config.resources.ResourceFile fallback) {
+    }
 
     private record Command(Kind kind, boolean graceful, ContainerDefinition definition, CompletableFuture<ContainerStatus> done) {
     }
@@ -62,6 +66,8 @@ final class ContainerSupervisor implements AutoCloseable {
     private String lastFailure;
     private long lastFailureAtMillis;
     private Integer containerId;
+    private PendingApply pendingApply;
+    private volatile String lastApplyOutcome;
     private volatile ContainerStatus published;
     private volatile boolean closed;
     private Thread thread;
@@ -108,6 +114,18 @@ final class ContainerSupervisor implements AutoCloseable {
     /** Saves a new definition; it takes effect on the container's next start. */
     CompletableFuture<ContainerStatus> redefine(ContainerDefinition next) {
         return submit(new Command(Kind.REDEFINE, false, next, new CompletableFuture<>()));
+    }
+
+    /**
+     * Restarts the container on its staged resources; if it does not come up on them, it gets its
+     * last good resources back. The future completes once the outcome is known.
+     */
+    CompletableFuture<ContainerStatus> applyStaged() {
+        return submit(new Command(Kind.APPLY, false, null, new CompletableFuture<>()));
+    }
+
+    String lastApplyOutcome() {
+        return lastApplyOutcome;
     }
 
     /** Stops supervising, leaving the JVM as it is (an agent restart adopts it again). */
@@ -168,6 +186,11 @@ final class ContainerSupervisor implements AutoCloseable {
                     agent.saveDefinition(definition);
                 }
                 case RELEASE -> closed = true;
+                case APPLY -> {
+                    if (startApply(command)) {
+                        return;
+                    }
+                }
             }
             publish();
             command.done().complete(published);
@@ -175,6 +198,50 @@ final class ContainerSupervisor implements AutoCloseable {
             publish();
             command.done().completeExceptionally(e);
         }
+    }
+
+    /** Returns true when the apply's outcome will come later (the container restarts). */
+    private boolean startApply(Command command) {
+        if (definition.staged() == null) {
+            lastApplyOutcome = "nothing staged";
+            return false;
+        }
+        io.strata.config.resources.ResourceFile fallback = definition.lastGood() != null ? definition.lastGood() : definition.resources();
+        definition = definition.withResources(definition.staged(), null, fallback).withDesired(DesiredState.RUNNING);
+        agent.saveDefinition(definition);
+        stopJvm(false);
+        consecutiveFailures = 0;
+        pendingApply = new PendingApply(command.done(), fallback);
+        LOG.info("container {} restarts on its new resources", definition.name());
+        launch();
+        if (pendingApply != null && state == State.BACKOFF) {
+            fallBack(lastFailure);
+        }
+        return true;
+    }
+
+    private void applySucceeded() {
+        PendingApply pending = pendingApply;
+        pendingApply = null;
+        lastApplyOutcome = "applied";
+        publish();
+        agent.onResourcesApplied(this);
+        pending.done().complete(published);
+    }
+
+    /** The new resources did not come up: the last good ones come back. */
+    private void fallBack(String reason) {
+        PendingApply pending = pendingApply;
+        pendingApply = null;
+        killJvm();
+        definition = definition.withResources(pending.fallback(), null, pending.fallback());
+        agent.saveDefinition(definition);
+        lastApplyOutcome = "fell back to the last good resources: " + reason;
+        LOG.warn("container {} {}", definition.name(), lastApplyOutcome);
+        consecutiveFailures = 0;
+        launch();
+        publish();
+        pending.done().complete(published);
     }
 
     private void setDesired(DesiredState desired) {
@@ -196,9 +263,20 @@ final class ContainerSupervisor implements AutoCloseable {
                     if (isReady()) {
                         state = State.RUNNING;
                         LOG.info("container {} is ready (pid {})", definition.name(), handle.pid());
+                        if (definition.lastGood() == null || !definition.lastGood().equals(definition.resources())) {
+                            definition = definition.withResources(definition.resources(), definition.staged(), definition.resources());
+                            agent.saveDefinition(definition);
+                        }
+                        if (pendingApply != null) {
+                            applySucceeded();
+                        }
                         agent.onContainerReady(this);
                     } else if (now > readyDeadlineNanos) {
                         recordFailure("did not become ready within " + TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NS) + " s");
+                        if (pendingApply != null) {
+                            fallBack(lastFailure);
+                            return;
+                        }
                         killJvm();
                         scheduleRestart(now);
                     }
@@ -231,6 +309,10 @@ final class ContainerSupervisor implements AutoCloseable {
         }
         recordFailure(reason);
         LOG.warn("container {} ended unexpectedly: {}", definition.name(), reason);
+        if (pendingApply != null) {
+            fallBack(reason);
+            return;
+        }
         agent.reportExit(definition.name(), reason);
         scheduleRestart(now);
     }

@@ -236,6 +236,39 @@ public final class HostAgent implements AutoCloseable {
         // A container that was down when the server joined reads the membership itself at start.
     }
 
+    /** Tells the cluster that a container now runs on other cores, ports, memory or failure domain. */
+    void onResourcesApplied(ContainerSupervisor supervisor) {
+        if (membership == null || membership.containerId(supervisor.name()) == null) {
+            return;
+        }
+        io.strata.config.resources.ResourceFile resources = supervisor.definition().resources();
+        List<io.strata.config.cluster.ProcessEntry> processes = resources.processes().stream()
+                .map(p -> new io.strata.config.cluster.ProcessEntry(p.slot(), p.slot(), p.role(), p.coreId(), p.port(),
+                        io.strata.config.cluster.Health.UP))
+                .toList();
+        io.strata.config.cluster.ConfigCommand update = new io.strata.config.cluster.ConfigCommand.UpdateContainerResources(
+                identity.hostname(), supervisor.name(), resources.basePort(), resources.memoryBytes(), resources.failureDomain(),
+                processes);
+        Thread.ofVirtual().name("report-resources").start(() -> {
+            try {
+                memberClients.callAny(ManagementApi.SUBMIT, new io.strata.control.service.ManagementMessages.SubmitRequest(update),
+                        20_000);
+            } catch (StrataException e) {
+                LOG.warn("could not tell the cluster the new resources of {}: {}", supervisor.name(), e.getMessage());
+            }
+        });
+    }
+
+    /** The hardware the generator allocates on: the simulated cores of a sandbox server, or this machine. */
+    io.strata.resources.Hardware hardware() {
+        if (identity.coreMapping() == ServerIdentity.CoreMapping.MODULO) {
+            return io.strata.resources.Hardware.simulated(identity.hostname(), identity.cores(), 0, List.of());
+        }
+        io.strata.resources.Hardware live = io.strata.resources.HardwareReader.read(Path.of("/"));
+        return new io.strata.resources.Hardware(identity.hostname(), live.cpus(), live.memoryBytes(), live.nics(),
+                live.blockDevices());
+    }
+
     /** Tells the control plane at once that a container ended, so it is DOWN before heartbeats time out. */
     void reportExit(String containerName, String reason) {
         if (membership == null || membership.containerId(containerName) == null) {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code strata local ...}: this server's containers, through its host agent. */
 @Command(name = "local", description = "Manage this server's containers through its host agent.",
         subcommands = {LocalCommand.Setup.class, LocalCommand.Ps.class, LocalCommand.Start.class, LocalCommand.Stop.class,
-            LocalCommand.Restart.class, LocalCommand.Rm.class, LocalCommand.Status.class})
+            LocalCommand.Restart.class, LocalCommand.Rm.class, LocalCommand.Status.class, LocalResourcesCommand.class})
 public final class LocalCommand {
     static final long READY_TIMEOUT_MS = 120_000;
 
@@ -81,12 +81,17 @@ public final class LocalCommand {
 
     @Command(name = "container", description = "Create a container from a resource file and start it.")
     public static final class SetupContainer extends BaseCommand {
-        @Option(names = "--resources-path", paramLabel = "FILE", required = true,
+        @Option(names = "--resources-path", paramLabel = "FILE",
                 description = "The container's resource file (from 'strata resources generate').")
         Path resourcesPath;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "Override the container name in the file.")
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "The container's name (with --cores; default 'default'), or a name overriding the file's.")
         String name;
+
+        @Option(names = "--cores", paramLabel = "N",
+                description = "Single-container layout: give the container N cores, roles allocated automatically (at most 19).")
+        Integer cores;
 
         @Option(names = "--release", paramLabel = "RELEASE", description = "Installed release to run (default: the agent's).")
         String release;
@@ -103,13 +108,19 @@ public final class LocalCommand {
 
         @Override
         protected void run(CliContext cli) {
-            ResourceFile resources = ResourceFile.read(resourcesPath);
-            if (name != null) {
-                resources = resources.withName(name);
+            if ((resourcesPath == null) == (cores == null)) {
+                throw StrataException.invalid("give either --resources-path FILE or --cores N (single-container layout)");
+            }
+            ResourceFile resources = null;
+            if (resourcesPath != null) {
+                resources = ResourceFile.read(resourcesPath);
+                if (name != null) {
+                    resources = resources.withName(name);
+                }
             }
             try (ControlClient agent = cli.localAgent()) {
-                ContainerStatus created = agent.call(AgentApi.SETUP, new SetupRequest(resources, release, idleStrategy, joinIps,
-                        !noStart), ContainerStatus.class);
+                ContainerStatus created = agent.call(AgentApi.SETUP, new SetupRequest(resources, name, cores, release, idleStrategy,
+                        joinIps, !noStart), ContainerStatus.class);
                 List<ContainerStatus> result = noStart ? List.of(created) : awaitReady(agent, List.of(created.name()));
                 if (cli.json()) {
                     cli.printJson(result.getFirst());

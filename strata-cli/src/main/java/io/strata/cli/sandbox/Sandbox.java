@@ -200,9 +200,8 @@ public final class Sandbox {
     private void setUpContainers(Options options, List<SandboxState.Server> servers) {
         List<CompletableFuture<Void>> setups = new ArrayList<>();
         for (SandboxState.Server server : servers) {
-            List<ResourceFile> files = "multi".equals(options.layout())
-                    ? SandboxLayouts.multi(server.hostname(), options.computeProcesses())
-                    : SandboxLayouts.single(server.hostname(), options.computeProcesses());
+            List<ResourceFile> files = SandboxLayouts.generate(server.hostname(), options.coresPerServer(), options.layout(),
+                    options.computeProcesses());
             setups.add(CompletableFuture.runAsync(() -> setUp(server, files), r -> Thread.ofVirtual().start(r)));
         }
         try {
@@ -218,7 +217,7 @@ public final class Sandbox {
     private static void setUp(SandboxState.Server server, List<ResourceFile> files) {
         try (ControlClient agent = localAgent(server)) {
             for (ResourceFile file : files) {
-                agent.call(AgentApi.SETUP, new SetupRequest(file, null, null, List.of(), true));
+                agent.call(AgentApi.SETUP, SetupRequest.of(file));
             }
             awaitReady(agent, server, files.size());
         }

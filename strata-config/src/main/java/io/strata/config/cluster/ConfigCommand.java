@@ -24,6 +24,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = ConfigCommand.RemoveContainer.class, name = "remove-container"),
     @JsonSubTypes.Type(value = ConfigCommand.SetContainerActive.class, name = "set-container-active"),
     @JsonSubTypes.Type(value = ConfigCommand.ReportHealth.class, name = "report-health"),
+    @JsonSubTypes.Type(value = ConfigCommand.UpdateContainerResources.class, name = "update-container-resources"),
     @JsonSubTypes.Type(value = ConfigCommand.PutUser.class, name = "put-user"),
     @JsonSubTypes.Type(value = ConfigCommand.RemoveUser.class, name = "remove-user"),
 })
@@ -161,6 +162,39 @@ public sealed interface ConfigCommand {
             all.put(containerId, updated);
             return new Applied(state.with(config.next(config.servers(), all, config.controlMembers(), config.users(),
                     config.nextContainerId())), true);
+        }
+
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isInternal() {
+            return true;
+        }
+    }
+
+    /**
+     * A container now runs on other resources (its host agent applied them): new cores, ports,
+     * memory or failure domain. Process ids stay; their cores and ports follow the container.
+     */
+    record UpdateContainerResources(String hostname, String name, int basePort, long memoryBytes, String failureDomain,
+            List<ProcessEntry> processes) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            ClusterConfig config = state.config();
+            ContainerEntry container = config.findContainer(hostname, name).orElseThrow(
+                    () -> StrataException.notFound("no container %s/%s in the cluster", hostname, name));
+            List<ProcessEntry> renumbered = processes.stream()
+                    .map(p -> new ProcessEntry(io.strata.config.ProcessIds.processId(container.id(), p.slot()), p.slot(), p.role(),
+                            p.coreId(), p.port(), container.health()))
+                    .toList();
+            ContainerEntry updated = new ContainerEntry(container.id(), container.name(), container.hostname(),
+                    container.address(), failureDomain, basePort, container.release(), container.active(), container.health(),
+                    container.healthSinceMillis(), container.lastFailure(), memoryBytes, renumbered, container.startedAtMillis(),
+                    container.pid());
+            SortedMap<Integer, ContainerEntry> all = new TreeMap<>(config.containers());
+            all.put(container.id(), updated);
+            return new Applied(state.with(config.next(config.servers(), all, config.controlMembers(), config.users(),
+                    config.nextContainerId())), container.id());
         }
 
         @Override
