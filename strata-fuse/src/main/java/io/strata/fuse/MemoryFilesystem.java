@@ -854,7 +854,9 @@ public final class MemoryFilesystem implements FuseFilesystem {
                 return;
             }
             boolean exists = node.xattrs != null && node.xattrs.containsKey(name);
-            if (badName(name) || value.byteSize() > MAX_XATTR_VALUE_BYTES) {
+            if (!supportedXattr(name)) {
+                reply.error(Errno.EOPNOTSUPP);
+            } else if (badName(name) || value.byteSize() > MAX_XATTR_VALUE_BYTES) {
                 reply.error(badName(name) ? Errno.ERANGE : Errno.E2BIG);
             } else if ((flags & FuseProtocol.XATTR_CREATE) != 0 && exists) {
                 reply.error(Errno.EEXIST);
@@ -868,6 +870,15 @@ public final class MemoryFilesystem implements FuseFilesystem {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The user, trusted and security namespaces are kept as plain values. POSIX ACLs (system.*)
+     * are refused: stored as opaque values they would shadow the mode bits (cp -a, for one, then
+     * skips its chmod), and this file system does not interpret them.
+     */
+    private static boolean supportedXattr(String name) {
+        return name.startsWith("user.") || name.startsWith("trusted.") || name.startsWith("security.");
     }
 
     @Override
