@@ -14,18 +14,12 @@ final class Dispatcher {
 
     private final FuseFilesystem fs;
     private final BufferPool pool;
-    private final SessionParameters parameters;
     private final Runnable onDestroy;
 
-    Dispatcher(FuseFilesystem fs, BufferPool pool, SessionParameters parameters, Runnable onDestroy) {
+    Dispatcher(FuseFilesystem fs, BufferPool pool, Runnable onDestroy) {
         this.fs = fs;
         this.pool = pool;
-        this.parameters = parameters;
         this.onDestroy = onDestroy;
-    }
-
-    SessionParameters parameters() {
-        return parameters;
     }
 
     /** Dispatches the {@code length}-byte request in {@code buffer}; the buffer now belongs to the request. */

@@ -64,12 +64,6 @@ final class FuseQueue implements ReplyChannel {
         thread = Thread.ofPlatform().name(threadName).daemon(true).start(this::run);
     }
 
-    /** Waits for the reader thread to end; true if it did. */
-    boolean join(long timeoutNanos) throws InterruptedException {
-        Thread t = thread;
-        return t == null || t.join(java.time.Duration.ofNanos(Math.max(1, timeoutNanos)));
-    }
-
     private void run() {
         Exit exit = Exit.FAILED;
         RequestBuffer buffer = null;

@@ -110,7 +110,7 @@ public final class FuseSession {
             LibC.close(wakeFd);
             throw e;
         }
-        Dispatcher dispatcher = new Dispatcher(fs, pool, parameters, this::onDestroyRequest);
+        Dispatcher dispatcher = new Dispatcher(fs, pool, this::onDestroyRequest);
         FuseQueue.Owner owner = new FuseQueue.Owner() {
             @Override
             public boolean stopRequested() {
@@ -167,7 +167,12 @@ public final class FuseSession {
     }
 
     private void startServing() {
-        fs.init(parameters);
+        try {
+            fs.init(parameters);
+        } catch (RuntimeException e) {
+            guard.close(closeOnDetach()); // the caller still owns (and closes) the master descriptor
+            throw e;
+        }
         lock.lock();
         try {
             for (FuseQueue queue : queues) {

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandle;
  * result; a negative result means failure and {@link #errno()} then holds the calling thread's
  * error, captured right after the call (the JVM may clobber the real errno before Java sees it).
  */
+@SuppressWarnings("restricted")
 final class LibC {
     static final int O_RDWR = 0x2;
     static final int O_NONBLOCK = 0x800;

@@ -23,10 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Permission checks are the kernel's: mount with {@link MountOptions#defaultPermissions()}.
  * Everything else is done here: link counts, ENOENT/EEXIST/ENOTEMPTY/EISDIR/ENOTDIR, O_EXCL (via
- * create), O_TRUNC (via open, as ATOMIC_O_TRUNC is negotiated), O_APPEND (a write on an O_APPEND
- * file lands at this file system's end of file, whatever offset the kernel computed from its
- * cached size), sparse files of any size whose holes read as zeros, rename with NOREPLACE and
- * EXCHANGE, hard links, symlinks, extended attributes, and unlinked files that live on while open.
+ * create), O_TRUNC (via open, as ATOMIC_O_TRUNC is negotiated), O_APPEND, sparse files of any size
+ * whose holes read as zeros, rename with NOREPLACE and EXCHANGE, hard links, symlinks, extended
+ * attributes (user, trusted, security), and unlinked files that live on while open.
+ *
+ * <p>O_APPEND: in page-cache and direct-IO mode alike the kernel sends an appending write with the
+ * offset of the end of file as its attribute cache knows it, and O_APPEND in the write's flags.
+ * This file system places such writes at its own end of file instead. On one mount both are the
+ * same; across mounts (the distributed case) only the file system's end of file is right.
  *
  * <p>With {@link Storage#DISCARD} no data is kept: writes are accepted and dropped, reads return
  * zeros up to the file's size, which is tracked as usual.

@@ -98,10 +98,4 @@ public abstract sealed class Reply
             pool.release(buffer);
         }
     }
-
-    /** Marks the reply done without sending anything (requests the kernel wants no answer to). */
-    final void completeSilently() {
-        claim();
-        pool.release(buffer);
-    }
 }

@@ -19,9 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** Requests built as the kernel lays them out go through the dispatcher; what the file system gets and what is written back is checked. */
 class DispatcherTest {
-    private static final SessionParameters PARAMETERS =
-            new SessionParameters(7, 45, 0, InitNegotiation.wantedFlags(MountOptions.defaults()), 1 << 20, 131072, 256,
-                    32, 24, 1);
     private static final Attributes FILE = new Attributes(5, 11, 1, 0, 0, 0, 0, 0, 0, 0100644, 1, 1000, 100, 0, 4096);
 
     private final BufferPool pool = new BufferPool(2, (1 << 20) + 4096);
@@ -36,7 +33,7 @@ class DispatcherTest {
     private void dispatch(FuseFilesystem fs, byte[] request) throws InterruptedException {
         RequestBuffer buffer = pool.take();
         MemorySegment.copy(request, 0, buffer.memory, ValueLayout.JAVA_BYTE, 0, request.length);
-        new Dispatcher(fs, pool, PARAMETERS, () -> calls.add("destroy")).dispatch(buffer, request.length, channel);
+        new Dispatcher(fs, pool, () -> calls.add("destroy")).dispatch(buffer, request.length, channel);
     }
 
     private static int replyError(byte[] reply) {

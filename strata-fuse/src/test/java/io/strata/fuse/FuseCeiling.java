@@ -30,6 +30,8 @@ public final class FuseCeiling {
         MemoryFilesystem fs = new MemoryFilesystem(MemoryFilesystem.Options.defaults()
                 .withStorage(MemoryFilesystem.Storage.DISCARD).withDirectIo(true), Clock.SYSTEM);
         try (FuseMount mount = FuseMount.mount(dir, MountOptions.defaults(), fs)) {
+            System.out.println("protocol 7." + mount.session().parameters().protocolMinor() + ", max write "
+                    + mount.session().parameters().maxWriteBytes());
             for (int i = 0; i < rounds; i++) {
                 System.out.println("write: " + Shell.run(dir,
                         "dd if=/dev/zero of=f bs=1M count=2000 oflag=direct 2>&1 | tail -1").out());
@@ -46,6 +48,7 @@ public final class FuseCeiling {
             fs.seedFile("d/f" + i, new byte[0]);
         }
         try (FuseMount mount = FuseMount.mount(dir, MountOptions.defaults(), fs)) {
+            System.out.println(files + " files under " + mount.mountpoint() + "/d");
             String script = "import os,time\n"
                     + "names=['d/f%d' % i for i in range(" + files + ")]\n"
                     + "t=time.perf_counter()\n"

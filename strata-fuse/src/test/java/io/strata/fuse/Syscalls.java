@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
 /** System calls Java does not offer, for tests: renameat2 and lseek with SEEK_DATA/SEEK_HOLE. */
+@SuppressWarnings("restricted")
 final class Syscalls {
     private static final int AT_FDCWD = -100;
     private static final Linker LINKER = Linker.nativeLinker();
