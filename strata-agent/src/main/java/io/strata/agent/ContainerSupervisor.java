@@ -67,6 +67,7 @@ final class ContainerSupervisor implements AutoCloseable {
     private long lastFailureAtMillis;
     private Integer containerId;
     private PendingApply pendingApply;
+    private long logOffsetAtLaunch;
     private volatile String lastApplyOutcome;
     private volatile ContainerStatus published;
     private volatile boolean closed;
@@ -359,18 +360,26 @@ final class ContainerSupervisor implements AutoCloseable {
         };
     }
 
-    /** The one line a container prints when it cannot start ("strata-container: ..."). */
+    /**
+     * Why this run of the container ended, from what it wrote since it was launched: the one line
+     * a container prints when it cannot start ("strata-container: ..."), or the JVM's own error.
+     */
     private Optional<String> lastFailureLineOfLog() {
         Path log = agent.layout().containerLog(definition.name());
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long start = Math.max(0, file.length() - 8192);
-            byte[] tail = new byte[(int) (file.length() - start)];
+            long start = Math.max(logOffsetAtLaunch, file.length() - 16384);
+            byte[] tail = new byte[(int) Math.max(0, file.length() - start)];
             file.seek(start);
             file.readFully(tail);
             String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
-            for (int i = lines.length - 1; i >= 0 && i >= lines.length - 40; i--) {
+            for (int i = lines.length - 1; i >= 0; i--) {
                 if (lines[i].startsWith("strata-container: ")) {
                     return Optional.of(lines[i].substring("strata-container: ".length()).strip());
+                }
+            }
+            for (int i = 0; i < lines.length - 1; i++) {
+                if (lines[i].startsWith("Error occurred during initialization of VM") && !lines[i + 1].isBlank()) {
+                    return Optional.of("the JVM did not start: " + lines[i + 1].strip());
                 }
             }
         } catch (IOException e) {
@@ -380,6 +389,7 @@ final class ContainerSupervisor implements AutoCloseable {
     }
 
     private void launch() {
+        logOffsetAtLaunch = agent.layout().containerLog(definition.name()).toFile().length();
         try {
             child = agent.launcher().launch(definition);
         } catch (StrataException e) {

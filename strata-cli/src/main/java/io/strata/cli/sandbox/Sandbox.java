@@ -201,7 +201,7 @@ public final class Sandbox {
         List<CompletableFuture<Void>> setups = new ArrayList<>();
         for (SandboxState.Server server : servers) {
             List<ResourceFile> files = SandboxLayouts.generate(server.hostname(), options.coresPerServer(), options.layout(),
-                    options.computeProcesses());
+                    options.computeProcesses(), driveFile(server).toString());
             setups.add(CompletableFuture.runAsync(() -> setUp(server, files), r -> Thread.ofVirtual().start(r)));
         }
         try {
@@ -212,6 +212,11 @@ public final class Sandbox {
         int containers = "multi".equals(options.layout()) ? 3 * servers.size() : servers.size();
         step("set up and started " + containers + " containers (" + ("multi".equals(options.layout())
                 ? "drives0, compute0, frontend0 on each server" : "one 'default' container on each server") + ")");
+    }
+
+    /** The file standing in for a sandbox server's NVMe drive. */
+    static Path driveFile(SandboxState.Server server) {
+        return Path.of(server.root()).resolve("drives").resolve("nvme0n1");
     }
 
     private static void setUp(SandboxState.Server server, List<ResourceFile> files) {

@@ -9,14 +9,17 @@ import java.util.List;
 /**
  * The containers of one sandbox server, written by the resource generator for a simulated server
  * of {@code cores} cores (core 0 left to the OS): one drive core, {@code computeProcesses}
- * compute cores and one frontend core, as drives0/compute0/frontend0 or as one 'default'.
+ * compute cores and one frontend core, as drives0/compute0/frontend0 or as one 'default'. The
+ * server's drive is a file in its root folder.
  */
 final class SandboxLayouts {
     private SandboxLayouts() {
     }
 
-    static List<ResourceFile> generate(String hostname, int cores, String layout, int computeProcesses) {
-        Hardware hardware = Hardware.simulated(hostname, cores, 0);
+    /** {@code drive} is the file standing in for the server's one NVMe drive. */
+    static List<ResourceFile> generate(String hostname, int cores, String layout, int computeProcesses, String drive) {
+        Hardware hardware = Hardware.simulated(hostname, java.util.stream.IntStream.range(0, cores).boxed().toList(), 0,
+                List.of(drive));
         GeneratorOptions options = GeneratorOptions.builder()
                 .failureDomain(hostname)
                 .driveCores(1)
