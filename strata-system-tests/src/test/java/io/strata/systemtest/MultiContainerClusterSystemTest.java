@@ -356,4 +356,97 @@ class MultiContainerClusterSystemTest {
                 .isTrue();
         assertThat(io.strata.runtime.SafeFiles.isOwnerOnly(cli.home().tokensFile())).isTrue();
     }
+
+    @Test
+    @Order(9)
+    void aRecordedSixteenCoreServerJoinsOnTheResourcesGeneratedForIt() throws Exception {
+        Path shape = Path.of(System.getProperty("strata.repository")).resolve("strata-resources/src/test/resources/shapes/server-16c-ht-4nvme");
+        Path files = Files.createTempDirectory(home, "stor16");
+        CliRunner.Result generated = cli.run("resources", "generate", "--root", shape.toString(), "--path", files.toString())
+                .expectSuccess();
+        List<String> written = generated.out().lines().toList();
+        assertThat(written).hasSize(3);
+        io.strata.config.resources.ResourceFile first = io.strata.config.resources.ResourceFile.read(Path.of(written.getFirst()));
+        long memory = Files.readAllLines(shape.resolve("proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElseThrow();
+        String address = address(7);
+        startExtraAgent(first.hostname(), address, "0-31", memory);
+        for (String file : written) {
+            extra(address, "local", "setup", "container", "--resources-path", file).expectSuccess();
+        }
+        CliRunner.Result added = cli.run("cluster", "container", "add", address).expectSuccess();
+        assertThat(added.out().lines().count()).isEqualTo(3);
+        List<io.strata.cli.cluster.ProcessCommand.ProcessRow> rows = List.of(Json.mapper().readValue(
+                cli.run("-J", "cluster", "process").expectSuccess().out(), io.strata.cli.cluster.ProcessCommand.ProcessRow[].class));
+        for (String file : written) {
+            io.strata.config.resources.ResourceFile resources = io.strata.config.resources.ResourceFile.read(Path.of(file));
+            List<String> expected = resources.processes().stream()
+                    .map(p -> p.slot() + "/" + p.role().wireName() + "/" + p.coreId() + "/" + p.port()).toList();
+            List<String> listed = rows.stream().filter(r -> r.hostname().equals(resources.hostname()) && r.container().equals(resources.name()))
+                    .map(r -> r.slot() + "/" + r.role() + "/" + r.core() + "/" + r.port()).toList();
+            assertThat(listed).as("cluster process for %s", resources.name()).containsExactlyElementsOf(expected);
+            ContainerRuntimeStatus runtime = Sandboxes.runtime(address, resources.basePort());
+            for (ProcessRuntime process : runtime.processes()) {
+                assertThat(Sandboxes.cpusAllowed(runtime.pid(), process.threadId()))
+                        .isEqualTo(Integer.toString(process.coreId() % Runtime.getRuntime().availableProcessors()));
+            }
+        }
+        CliRunner.Result here = cli.run("resources", "generate", "--path", Files.createTempDirectory(home, "here").toString());
+        assertThat(here.code()).isNotZero();
+        assertThat(here.err()).startsWith("error: no core left for compute");
+        stopExtraAgent(address);
+    }
+
+    @Test
+    @Order(10)
+    void aSingleContainerServerGetsItsRolesAllocatedFromACoreCount() throws Exception {
+        String address = address(8);
+        startExtraAgent("server8", address, "8", 0);
+        CliRunner.Result setup = extra(address, "local", "setup", "container", "--name", "default", "--cores", "4");
+        assertThat(setup.code()).as(setup.toString()).isZero();
+        ContainerStatus single = Sandboxes.container(cli, address, "default");
+        assertThat(single.resources().roleProcesses()).hasSize(4);
+        assertThat(single.resources().roleProcesses()).noneMatch(p -> p.coreId() == 0);
+        assertThat(single.resources().roles()).contains(io.strata.config.Role.COMPUTE, io.strata.config.Role.FRONTEND);
+        CliRunner.Result tooMany = extra(address, "local", "setup", "container", "--name", "other", "--cores", "4");
+        assertThat(tooMany.err()).startsWith("error: more cores asked than the server has");
+        assertThat(Sandboxes.ps(cli, address)).hasSize(1);
+        cli.run("cluster", "container", "add", address).expectSuccess();
+        assertThat(cli.run("cluster", "container").out()).contains("server8");
+        stopExtraAgent(address);
+    }
+
+    private final Map<String, Path> extraRoots = new java.util.HashMap<>();
+
+    /** Runs a command against a server that is not one of the sandbox's own (its agent root named explicitly). */
+    private CliRunner.Result extra(String address, String... args) {
+        List<String> full = new ArrayList<>(List.of("-H", address, "--agent-root", extraRoots.get(address).toString()));
+        full.addAll(List.of(args));
+        return cli.run(full.toArray(String[]::new));
+    }
+
+    private void startExtraAgent(String hostname, String address, String cores, long memory) throws Exception {
+        List<String> template = Sandboxes.commandLine(currentAgentPid(state.servers().getFirst()));
+        List<String> command = new ArrayList<>(template.subList(0, template.indexOf("io.strata.agent.AgentMain") + 1));
+        Path root = home.resolve("sandbox").resolve("servers").resolve(hostname);
+        extraRoots.put(address, root);
+        Files.createDirectories(root.resolve("versions"));
+        Path release = Path.of(state.servers().getFirst().root()).resolve("versions").resolve(state.release());
+        Files.createSymbolicLink(root.resolve("versions").resolve(state.release()), release);
+        command.addAll(List.of("--root", root.toString(), "--hostname", hostname, "--address", address, "--failure-domain", hostname,
+                "--cores", cores, "--core-mapping", "modulo"));
+        if (memory > 0) {
+            command.addAll(List.of("--memory", Long.toString(memory)));
+        }
+        Files.createDirectories(root.resolve("logs"));
+        relaunch(new SandboxState.Server(hostname, address, root.toString(), 0), command);
+        Sandboxes.await("the agent of " + hostname, 60_000, () -> Sandboxes.quietly(() -> cli.run("-H", address, "local", "ps").code() == 0));
+    }
+
+    private void stopExtraAgent(String address) throws Exception {
+        extra(address, "local", "stop").expectSuccess();
+        long pid = ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(args -> List.of(args).contains(address)
+                && List.of(args).contains("io.strata.agent.AgentMain")).orElse(false)).findFirst().orElseThrow().pid();
+        kill(pid);
+    }
 }
