@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * after a 4 KiB gap, where the engine writes the header, so header and payload leave in one IO.
  *
  * <p><b>Durability.</b> A WRITE completes only once its data is on stable storage: an IO thread
- * takes a batch of ops, issues its writes, then one fdatasync covers them (and, through
- * {@link GroupCommit}, the writes other threads landed meanwhile); only then are they completed.
- * Reads in the batch complete at once. Optionally the drive is opened O_DSYNC instead. After a
+ * issues the writes it takes until the queue runs dry (or {@code maxBatch} ops), then one
+ * fdatasync covers them (and, through {@link GroupCommit}, the writes other threads landed
+ * meanwhile); only then are they completed. Reads complete as soon as they are checked. Optionally the drive is opened O_DSYNC instead. After a
  * failed fdatasync no write is acknowledged any more.
  *
  * <p><b>Fencing.</b> Each write carries its bucket's leadership term; a write whose term is below
@@ -75,7 +75,7 @@ public final class DriveIo implements AutoCloseable {
     private final LongAdder[] opCounts = new LongAdder[DriveOp.Kind.values().length];
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
-    private final LongAdder batches = new LongAdder();
+    private final LongAdder commits = new LongAdder();
     private volatile boolean running = true;
     private int inFlight;
     private boolean closed;
@@ -165,7 +165,7 @@ public final class DriveIo implements AutoCloseable {
 
     public DriveIoStats stats() {
         return new DriveIoStats(count(DriveOp.Kind.WRITE), count(DriveOp.Kind.READ), count(DriveOp.Kind.VERIFY),
-                count(DriveOp.Kind.FENCE), bytesWritten.sum(), bytesRead.sum(), batches.sum(),
+                count(DriveOp.Kind.FENCE), bytesWritten.sum(), bytesRead.sum(), commits.sum(),
                 groupCommit.syncCount(), groupCommit.syncNanos(), drive.headerCache().hits(), drive.headerCache().misses());
     }
 
@@ -218,72 +218,68 @@ public final class DriveIo implements AutoCloseable {
         }
     }
 
-    /** One IO thread: takes a batch, runs it, syncs its writes once, publishes completions. */
+    /** One IO thread: runs ops, commits its landed writes with one sync, publishes completions. */
     private final class Worker implements Runnable {
         final Thread thread;
         final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final DriveOp[] batch;
         private final DriveOp[] landed;
         private final ChunkStore.Scratch scratch;
+        private int landedCount;
+        private int opsSinceFirstLanded;
 
         Worker(String name, int maxBatch) {
-            this.batch = new DriveOp[maxBatch];
             this.landed = new DriveOp[maxBatch];
             this.scratch = new ChunkStore.Scratch(drive.arena());
             this.thread = new Thread(this, name);
             this.thread.setDaemon(true);
         }
 
+        /**
+         * Takes one op at a time, so the other threads share a burst of reads; writes that landed
+         * wait for one commit, issued when the queue runs dry or after {@code maxBatch} ops.
+         */
         @Override
         public void run() {
             int idleCycles = 0;
             while (running) {
-                int taken = take();
-                if (taken > 0) {
-                    runBatch(taken);
+                DriveOp op = submissions.poll();
+                if (op != null) {
+                    runOne(op);
                     idleCycles = 0;
+                } else if (landedCount > 0) {
+                    commitLanded();
                 } else {
                     idleCycles = idle(idleCycles);
                 }
             }
-        }
-
-        private int take() {
-            int taken = 0;
-            while (taken < batch.length) {
-                DriveOp op = submissions.poll();
-                if (op == null) {
-                    break;
-                }
-                batch[taken++] = op;
-            }
-            return taken;
-        }
-
-        private void runBatch(int taken) {
-            batches.increment();
-            int landedCount = 0;
-            for (int i = 0; i < taken; i++) {
-                DriveOp op = batch[i];
-                batch[i] = null;
-                ChunkStatus status = execute(op);
-                if (status.isOk() && op.kind == DriveOp.Kind.WRITE && syncEachBatch) {
-                    landed[landedCount++] = op;
-                } else {
-                    finish(op, status);
-                }
-            }
-            if (landedCount < taken) {
-                signal();
-            }
             if (landedCount > 0) {
-                ChunkStatus durable = syncLanded();
-                for (int i = 0; i < landedCount; i++) {
-                    finish(landed[i], durable);
-                    landed[i] = null;
-                }
+                commitLanded();
+            }
+        }
+
+        private void runOne(DriveOp op) {
+            ChunkStatus status = execute(op);
+            if (status.isOk() && op.kind == DriveOp.Kind.WRITE && syncEachBatch) {
+                landed[landedCount++] = op;
+            } else {
+                finish(op, status);
                 signal();
             }
+            if (landedCount > 0 && ++opsSinceFirstLanded >= landed.length) {
+                commitLanded();
+            }
+        }
+
+        private void commitLanded() {
+            commits.increment();
+            ChunkStatus durable = syncLanded();
+            for (int i = 0; i < landedCount; i++) {
+                finish(landed[i], durable);
+                landed[i] = null;
+            }
+            landedCount = 0;
+            opsSinceFirstLanded = 0;
+            signal();
         }
 
         private ChunkStatus execute(DriveOp op) {

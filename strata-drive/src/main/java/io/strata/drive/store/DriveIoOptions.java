@@ -7,7 +7,7 @@ import io.strata.runtime.StrataException;
  *
  * @param ioThreads threads doing positional IO (each may block in the kernel)
  * @param queueDepth operations submitted and not yet polled, at most; {@code submit} answers false beyond
- * @param maxBatch operations an IO thread takes at once; the writes among them share one fdatasync
+ * @param maxBatch ops an IO thread runs before the writes among them are committed with one fdatasync
  * @param bufferCount buffers of the pool, all allocated at start-up
  * @param bufferBytes size of each buffer: 4 KiB of chunk header plus the largest payload to write or read at once
  * @param completionSignal run by an IO thread after it published completions (say, to unpark an idle

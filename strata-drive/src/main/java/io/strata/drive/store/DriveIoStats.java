@@ -8,7 +8,8 @@ public record DriveIoStats(
         long fences,
         long bytesWritten,
         long bytesRead,
-        long batches,
+        /** Group commits the IO threads asked for (each one fdatasync, or none if another covered it). */
+        long commits,
         long syncs,
         long syncNanos,
         long headerCacheHits,

@@ -24,7 +24,7 @@ public record DriveOptions(
         Clock clock) {
 
     public static final int DEFAULT_HEADER_CACHE_ENTRIES = 1024;
-    public static final int DEFAULT_MAX_READ_GAP_BYTES = 128 * 1024;
+    public static final int DEFAULT_MAX_READ_GAP_BYTES = 32 * 1024;
 
     public DriveOptions {
         if (directIo == null || durability == null || clock == null) {

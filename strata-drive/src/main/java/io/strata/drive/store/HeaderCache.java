@@ -99,8 +99,9 @@ final class HeaderCache {
         return (int) (region % regionGenerations.length());
     }
 
+    /** Fibonacci hashing: chunk addresses are strided (regions are powers of two), so low bits alone collide. */
     private int index(long address) {
         long block = address >>> 12;
-        return (int) (block ^ (block >>> 17) ^ (block >>> 31)) & mask;
+        return (int) ((block * 0x9E3779B97F4A7C15L) >>> 40) & mask;
     }
 }
