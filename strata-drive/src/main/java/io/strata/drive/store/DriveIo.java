@@ -65,7 +65,7 @@ public final class DriveIo implements AutoCloseable {
     private final Drive drive;
     private final ChunkStore store;
     private final GroupCommit groupCommit;
-    private final boolean syncEachBatch;
+    private final boolean groupCommitsWrites;
     private final int queueDepth;
     private final BoundedQueue<DriveOp> submissions;
     private final BoundedQueue<DriveOp> completions;
@@ -84,7 +84,7 @@ public final class DriveIo implements AutoCloseable {
         this.drive = drive;
         this.store = drive.store();
         this.groupCommit = drive.groupCommit();
-        this.syncEachBatch = drive.durability() == DurabilityMode.FDATASYNC;
+        this.groupCommitsWrites = drive.durability() == DurabilityMode.FDATASYNC;
         this.queueDepth = options.queueDepth();
         this.submissions = new BoundedQueue<>(Math.max(2, queueDepth));
         this.completions = new BoundedQueue<>(Math.max(2, queueDepth));
@@ -259,7 +259,7 @@ public final class DriveIo implements AutoCloseable {
 
         private void runOne(DriveOp op) {
             ChunkStatus status = execute(op);
-            if (status.isOk() && op.kind == DriveOp.Kind.WRITE && syncEachBatch) {
+            if (status.isOk() && op.kind == DriveOp.Kind.WRITE && groupCommitsWrites) {
                 landed[landedCount++] = op;
             } else {
                 finish(op, status);
