@@ -164,7 +164,7 @@ public final class DriveIoBenchmark {
     }
 
     /** Bytes moved, operations, and the time they took; latency is the mean per operation. */
-    record Result(long bytes, long ops, long nanos, String note) {
+    record Result(long bytes, long ops, long nanos, long cpuNanos, String note) {
         double megabytesPerSecond() {
             return bytes / 1e6 / (nanos / 1e9);
         }
@@ -174,9 +174,16 @@ public final class DriveIoBenchmark {
         }
     }
 
+    /** CPU time of the whole process (all threads), so thread hand-offs are counted. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private static void print(String name, Result result, Result baseline) {
         String ratio = baseline == null ? "" : String.format("  %.2fx raw", result.megabytesPerSecond() / baseline.megabytesPerSecond());
-        System.out.printf("%-62s %8.0f MB/s %9.0f op/s%s%s%n", name, result.megabytesPerSecond(), result.opsPerSecond(), ratio,
+        System.out.printf("%-62s %8.0f MB/s %9.0f op/s %6.1f us cpu/op%s%s%n", name, result.megabytesPerSecond(),
+                result.opsPerSecond(), result.cpuNanos() / 1e3 / Math.max(1, result.ops()), ratio,
                 result.note().isEmpty() ? "" : "  [" + result.note() + "]");
     }
 
@@ -191,6 +198,7 @@ public final class DriveIoBenchmark {
             MemorySegment.copy(MemorySegment.ofArray(noise), 0, segment, 0, MIB);
             ByteBuffer buffer = segment.asByteBuffer();
             long blocks = fileBytes / MIB;
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             long deadline = start + (long) Math.min(limitSeconds * 1e9, Long.MAX_VALUE / 2);
             long ops = 0;
@@ -211,7 +219,7 @@ public final class DriveIoBenchmark {
             }
             long nanos = System.nanoTime() - start;
             String note = syncEvery > 0 ? String.format("fdatasync %.0f us each", syncNanos / 1e3 / (ops / syncEvery)) : "";
-            return new Result(ops * MIB, ops, nanos, note);
+            return new Result(ops * MIB, ops, nanos, processCpuNanos() - cpuStart, note);
         }
     }
 
@@ -220,6 +228,7 @@ public final class DriveIoBenchmark {
             long blocks = fileBytes / BLOCK;
             long[] counts = new long[threads];
             List<Thread> workers = new ArrayList<>();
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             long deadline = start + (long) (seconds * 1e9);
             for (int t = 0; t < threads; t++) {
@@ -243,7 +252,8 @@ public final class DriveIoBenchmark {
             }
             long nanos = System.nanoTime() - start;
             long ops = java.util.Arrays.stream(counts).sum();
-            return new Result(ops * BLOCK, ops, nanos, String.format("%.0f us mean", nanos / 1e3 * threads / ops));
+            return new Result(ops * BLOCK, ops, nanos, processCpuNanos() - cpuStart,
+                    String.format("%.0f us mean", nanos / 1e3 * threads / ops));
         }
     }
 
@@ -257,6 +267,8 @@ public final class DriveIoBenchmark {
         final long chunkBytes = DriveLayout.chunkBytes(MIB);
         final long slotsPerRegion = REGION / chunkBytes;
         final Thread owner = Thread.currentThread();
+        /** Set while the owner parks, so IO threads only pay for an unpark when it can matter. */
+        volatile boolean ownerParked;
         final ArrayDeque<DriveOp> idleOps = new ArrayDeque<>();
         long latencyNanos;
         long bytes;
@@ -271,7 +283,7 @@ public final class DriveIoBenchmark {
             drive = Drive.open(driveFile, DriveOptions.forCluster(CLUSTER).withDirectIo(DirectIoMode.REQUIRED)
                     .withDurability(durability).withHeaderCacheEntries(headerCacheEntries).withMaxReadGapBytes(readGapBytes));
             io = new DriveIo(drive, new DriveIoOptions(ioThreads, queueDepth, Math.min(maxBatch, queueDepth), queueDepth,
-                    DriveIoOptions.DEFAULT_BUFFER_BYTES, () -> LockSupport.unpark(owner)));
+                    DriveIoOptions.DEFAULT_BUFFER_BYTES, this::wakeOwner));
             slotCount = drive.regionCount() * slotsPerRegion;
             List<IoBuffer> all = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(7);
@@ -284,6 +296,12 @@ public final class DriveIoBenchmark {
             all.forEach(IoBuffer::release);
             for (int i = 0; i < queueDepth; i++) {
                 idleOps.add(new DriveOp());
+            }
+        }
+
+        void wakeOwner() {
+            if (ownerParked) {
+                LockSupport.unpark(owner);
             }
         }
 
@@ -321,6 +339,7 @@ public final class DriveIoBenchmark {
             bytes = 0;
             completed = 0;
             long submitted = 0;
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             long deadline = start + (long) Math.min(limitSeconds * 1e9, Long.MAX_VALUE / 2);
             while (io.inFlight() > 0 || (submitted < maxOps && System.nanoTime() < deadline)) {
@@ -335,7 +354,11 @@ public final class DriveIoBenchmark {
                     submitted++;
                 }
                 if (io.poll(this::completed, depth) == 0) {
-                    LockSupport.parkNanos(50_000);
+                    ownerParked = true;
+                    if (!io.hasCompletions()) {
+                        LockSupport.parkNanos(50_000);
+                    }
+                    ownerParked = false;
                 }
             }
             long nanos = System.nanoTime() - start;
@@ -347,7 +370,7 @@ public final class DriveIoBenchmark {
                     + (syncs == 0 ? "" : String.format(", %.1f writes/fdatasync, %.0f us each",
                             (double) (after.writes() - before.writes()) / syncs, (after.syncNanos() - before.syncNanos()) / 1e3 / syncs))
                     + (lookups == 0 ? "" : String.format(", header cache hits %.0f%%", 100.0 * hits / lookups));
-            return new Result(bytes, completed, nanos, note);
+            return new Result(bytes, completed, nanos, processCpuNanos() - cpuStart, note);
         }
 
         private void completed(DriveOp op) {

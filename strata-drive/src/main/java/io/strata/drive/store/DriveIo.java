@@ -58,7 +58,7 @@ public final class DriveIo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriveIo.class);
     private static final int RUNNING = 0;
     private static final int PARKED = 1;
-    private static final int SPINS_BEFORE_PARK = 200;
+    private static final int SPINS_BEFORE_PARK = 50;
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 10_000;
 

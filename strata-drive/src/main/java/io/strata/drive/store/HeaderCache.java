@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class HeaderCache {
     private final Slot[] slots;
-    private final int mask;
+    private final int indexShift;
     private static final int MAX_GENERATIONS = 1 << 16;
 
     private final AtomicLongArray regionGenerations;
@@ -37,7 +37,7 @@ final class HeaderCache {
         for (int i = 0; i < size; i++) {
             slots[i] = new Slot();
         }
-        this.mask = size - 1;
+        this.indexShift = 64 - Integer.numberOfTrailingZeros(Math.max(2, size));
         this.regionGenerations = new AtomicLongArray(size == 0 ? 0 : (int) Math.min(regionCount, MAX_GENERATIONS));
     }
 
@@ -99,9 +99,12 @@ final class HeaderCache {
         return (int) (region % regionGenerations.length());
     }
 
-    /** Fibonacci hashing: chunk addresses are strided (regions are powers of two), so low bits alone collide. */
+    /**
+     * Fibonacci hashing (the top bits of the block number times 2^64/phi): chunk addresses are
+     * strided (regions of a power-of-two size), so their low bits alone would collide.
+     */
     private int index(long address) {
         long block = address >>> 12;
-        return (int) ((block * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        return (int) ((block * 0x9E3779B97F4A7C15L) >>> indexShift);
     }
 }
