@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +69,8 @@ public final class DriveIo implements AutoCloseable {
     private final GroupCommit groupCommit;
     private final boolean groupCommitsWrites;
     private final int queueDepth;
-    private final BoundedQueue<DriveOp> submissions;
-    private final BoundedQueue<DriveOp> completions;
+    private final ManyToManyConcurrentArrayQueue<DriveOp> submissions;
+    private final ManyToOneConcurrentArrayQueue<DriveOp> completions;
     private final IoBufferPool buffers;
     private final Runnable completionSignal;
     private final Worker[] workers;
@@ -86,8 +88,8 @@ public final class DriveIo implements AutoCloseable {
         this.groupCommit = drive.groupCommit();
         this.groupCommitsWrites = drive.durability() == DurabilityMode.FDATASYNC;
         this.queueDepth = options.queueDepth();
-        this.submissions = new BoundedQueue<>(Math.max(2, queueDepth));
-        this.completions = new BoundedQueue<>(Math.max(2, queueDepth));
+        this.submissions = new ManyToManyConcurrentArrayQueue<>(Math.max(2, queueDepth));
+        this.completions = new ManyToOneConcurrentArrayQueue<>(Math.max(2, queueDepth));
         this.buffers = new IoBufferPool(options.bufferCount(), options.bufferBytes());
         this.completionSignal = options.completionSignal();
         for (int i = 0; i < opCounts.length; i++) {

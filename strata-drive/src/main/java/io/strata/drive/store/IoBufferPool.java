@@ -2,6 +2,7 @@ package io.strata.drive.store;
 
 import io.strata.runtime.StrataException;
 import java.lang.foreign.Arena;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
  * A fixed set of 4 KiB-aligned off-heap buffers, all allocated when the pool is made, so the
@@ -10,7 +11,7 @@ import java.lang.foreign.Arena;
  */
 public final class IoBufferPool implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
-    private final BoundedQueue<IoBuffer> free;
+    private final ManyToManyConcurrentArrayQueue<IoBuffer> free;
     private final int bufferCount;
     private final int bufferBytes;
 
@@ -23,7 +24,7 @@ public final class IoBufferPool implements AutoCloseable {
         }
         this.bufferCount = bufferCount;
         this.bufferBytes = bufferBytes;
-        this.free = new BoundedQueue<>(Math.max(2, bufferCount));
+        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, bufferCount));
         for (int i = 0; i < bufferCount; i++) {
             free.offer(new IoBuffer(this, arena.allocate(bufferBytes, DriveLayout.BLOCK_BYTES)));
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -207,8 +208,11 @@ class DriveIoTest {
     void completedWritesSurviveAKilledWriterProcess() throws Exception {
         Path file = Drives.formattedFile(dir, "crash.img", REGION, 8);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(), file.toString());
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(argument -> argument.startsWith("--")).toList()); // Strata's JVM flags, as surefire got them
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(), file.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process writer = builder.start();
         Map<Long, Long> done = new HashMap<>();
