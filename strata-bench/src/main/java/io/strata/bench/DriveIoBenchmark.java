@@ -36,7 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * nothing but time on a shared 2-core machine.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp ... io.strata.bench.DriveIoBenchmark [dir] [fileMiB] [secondsPerCase]
+ * mvn -pl strata-bench -am package -DskipTests
+ * java --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
+ *      -cp strata-bench/target/benchmarks.jar io.strata.bench.DriveIoBenchmark [dir] [fileMiB] [secondsPerCase] [group]
  * </pre>
  * The directory must not be tmpfs if direct IO is to be measured; the files are deleted at the end.
  * The last argument picks a group: {@code write}, {@code read}, {@code random} or {@code all}.
