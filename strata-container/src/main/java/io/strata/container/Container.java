@@ -93,7 +93,9 @@ public final class Container implements ContainerRuntime, AutoCloseable {
         ManagementContext context = new ManagementContext(server.hostname(), server.address(), definition.name(),
                 resources.basePort(), release, layout.dataDir(definition.name()), layout.membershipFile(),
                 layout.joinSecretFile(), this::localKey, clock, this, 0, 0);
-        management = new ManagementService(context).start();
+        management = new ManagementService(context);
+        DriveAdmin.register(management.registry());
+        management.start();
         ready = true;
         LOG.info("container {} of release {} ready: {} role processes on cores {}", definition.name(), release.version(),
                 processes.size(), processes.stream().map(p -> p.slot().coreId()).toList());

@@ -12,7 +12,8 @@ final class RoleServices {
 
     static ProcessService create(Role role) {
         return switch (role) {
-            case DRIVE, COMPUTE, FRONTEND -> new IdleService(role);
+            case DRIVE -> io.strata.drive.process.DriveService.standard();
+            case COMPUTE, FRONTEND -> new IdleService(role);
             case MANAGEMENT -> throw new IllegalArgumentException("the management process is not a role process");
         };
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code strata cluster ...}: the cluster as a whole. */
 @Command(name = "cluster", description = "Create the cluster and manage its containers and processes.",
-        subcommands = {ClusterCommand.Create.class, ContainerCommand.class, ProcessCommand.class})
+        subcommands = {ClusterCommand.Create.class, ContainerCommand.class, ProcessCommand.class, DriveCommand.class})
 public final class ClusterCommand {
 
     @Command(name = "create", description = "Form a cluster from servers whose containers are set up and running.")

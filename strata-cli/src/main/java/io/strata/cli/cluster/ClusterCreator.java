@@ -146,7 +146,7 @@ public final class ClusterCreator {
         return new ClusterConfig(config.revision(), config.clusterId(), config.name(), config.createdAtMillis(),
                 config.protection(), config.bucketCount(), config.servers(), config.containers(), config.controlMembers(),
                 new TreeMap<>(Map.of("admin", new UserEntry("admin", Principal.ADMIN))), config.activeRelease(),
-                config.nextContainerId());
+                config.nextContainerId(), config.dataPlane());
     }
 
     /** Hands every agent its containers' ids and the join secret, all servers at once. */

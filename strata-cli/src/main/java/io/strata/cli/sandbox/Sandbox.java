@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * one cluster. {@code up} shows each step with its time; {@code down} leaves nothing running.
  */
 public final class Sandbox {
-    public record Options(int servers, String layout, int coresPerServer, int computeProcesses, String subnet) {
+    public record Options(int servers, String layout, int coresPerServer, int computeProcesses, String subnet, long driveBytes) {
     }
 
     private static final long AGENT_START_TIMEOUT_MS = 60_000;
@@ -95,10 +95,11 @@ public final class Sandbox {
         state = new SandboxState(options.layout(), release.version(), state.createdAtMillis(), servers, result.clusterId(), null);
         Json.writeFile(home.sandboxState(), state);
         step("cluster " + result.clusterId() + " formed; the CLI is logged in as admin (password in " + passwordFile + ")");
+        addDrives(servers, result.token(), options);
         return state;
     }
 
-    private static void validate(Options options) {
+    private void validate(Options options) {
         if (options.servers() < 1 || options.servers() > 64) {
             throw StrataException.invalid("--servers must be 1 to 64, not %d", options.servers());
         }
@@ -112,6 +113,15 @@ public final class Sandbox {
         }
         if (!options.subnet().matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
             throw StrataException.invalid("--subnet must be a loopback /24 such as 127.0.1, not '%s'", options.subnet());
+        }
+        if (options.driveBytes() < (1L << 30)) {
+            throw StrataException.invalid("--drive-size must be at least 1GiB");
+        }
+        java.io.File disk = home.root().toFile();
+        disk.mkdirs();
+        if (disk.getUsableSpace() < 4L * (1L << 30)) {
+            throw StrataException.unavailable("only %s free at %s: the sandbox wants at least 4 GiB for its drive files",
+                    io.strata.control.service.Capacity.describe(disk.getUsableSpace()), home.root());
         }
         if (options.computeProcesses() < 1 || options.computeProcesses() > 8) {
             throw StrataException.invalid("--compute-processes must be 1 to 8, not %d", options.computeProcesses());
@@ -200,6 +210,7 @@ public final class Sandbox {
     private void setUpContainers(Options options, List<SandboxState.Server> servers) {
         List<CompletableFuture<Void>> setups = new ArrayList<>();
         for (SandboxState.Server server : servers) {
+            createDriveFile(driveFile(server), options.driveBytes());
             List<ResourceFile> files = SandboxLayouts.generate(server.hostname(), options.coresPerServer(), options.layout(),
                     options.computeProcesses(), driveFile(server).toString());
             setups.add(CompletableFuture.runAsync(() -> setUp(server, files), r -> Thread.ofVirtual().start(r)));
@@ -212,6 +223,38 @@ public final class Sandbox {
         int containers = "multi".equals(options.layout()) ? 3 * servers.size() : servers.size();
         step("set up and started " + containers + " containers (" + ("multi".equals(options.layout())
                 ? "drives0, compute0, frontend0 on each server" : "one 'default' container on each server") + ")");
+    }
+
+    /** Formats each server's drive file and adds it to the server's drives container, then creates the filesystem 'default'. */
+    private void addDrives(List<SandboxState.Server> servers, String token, Options options) {
+        try (ControlClient client = ControlClient.connect(new InetSocketAddress(servers.getFirst().address(),
+                ProcessIds.DRIVES_BASE_PORT), Credentials.token(token), "cli")) {
+            for (SandboxState.Server server : servers) {
+                String container = server.hostname() + "/" + ("multi".equals(options.layout()) ? "drives0" : "default");
+                client.call(io.strata.control.service.ManagementApi.DRIVE_ADD, new io.strata.control.service.ManagementMessages
+                        .DriveAddRequest(container, List.of(driveFile(server).toString()), false), 120_000);
+            }
+            step("formatted and added " + servers.size() + " drives (" + io.strata.control.service.Capacity.describe(options.driveBytes())
+                    + " sparse files)");
+            var view = client.call(io.strata.control.service.ManagementApi.VIEW, NoParams.INSTANCE,
+                    io.strata.control.service.ManagementMessages.ClusterView.class);
+            long usable = io.strata.control.service.Capacity.usableBytes(view.config());
+            client.call(io.strata.control.service.ManagementApi.FS_CREATE,
+                    new io.strata.control.service.ManagementMessages.FilesystemRequest("default", usable));
+            step("created filesystem default (" + io.strata.control.service.Capacity.describe(usable) + ", protection "
+                    + view.config().protection() + ")");
+        }
+    }
+
+    private static void createDriveFile(Path file, long bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(bytes);
+            }
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot create the drive file %s: %s", file, e.getMessage());
+        }
     }
 
     /** The file standing in for a sandbox server's NVMe drive. */

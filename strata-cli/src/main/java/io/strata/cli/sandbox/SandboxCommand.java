@@ -27,6 +27,9 @@ public final class SandboxCommand {
         @Option(names = "--compute-processes", defaultValue = "2", description = "Compute processes per server (default ${DEFAULT-VALUE}).")
         int computeProcesses;
 
+        @Option(names = "--drive-size", defaultValue = "16GiB", description = "Size of each server's drive file (sparse; default ${DEFAULT-VALUE}).")
+        String driveSize;
+
         @Option(names = "--subnet", defaultValue = "127.0.1", hidden = true,
                 description = "The loopback /24 the servers live in (server N at SUBNET.N); tests use their own.")
         String subnet;
@@ -38,7 +41,8 @@ public final class SandboxCommand {
                 throw StrataException.invalid("STRATA_DIST is not set: start the sandbox with ./strata sandbox up");
             }
             Sandbox sandbox = new Sandbox(cli.home(), cli.out());
-            SandboxState state = sandbox.up(new Sandbox.Options(servers, layout, cores, computeProcesses, subnet), Path.of(dist));
+            SandboxState state = sandbox.up(new Sandbox.Options(servers, layout, cores, computeProcesses, subnet,
+                    io.strata.resources.ByteSizes.parse(driveSize)), Path.of(dist));
             cli.out().println();
             cli.out().println("The sandbox is up. Try:");
             cli.out().println("  ./strata status                      the cluster at a glance");

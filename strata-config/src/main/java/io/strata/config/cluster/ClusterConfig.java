@@ -29,17 +29,37 @@ public record ClusterConfig(
         List<Integer> controlMembers,
         SortedMap<String, UserEntry> users,
         String activeRelease,
-        int nextContainerId) {
+        int nextContainerId,
+        DataPlane dataPlane) {
 
     public ClusterConfig {
+        dataPlane = dataPlane == null ? DataPlane.empty() : dataPlane;
         servers = servers == null ? new TreeMap<>() : new TreeMap<>(servers);
         containers = containers == null ? new TreeMap<>() : new TreeMap<>(containers);
         controlMembers = controlMembers == null ? List.of() : List.copyOf(controlMembers);
         users = users == null ? new TreeMap<>() : new TreeMap<>(users);
     }
 
+    /** A configuration without data plane state (drives, filesystems, buckets). */
+    public ClusterConfig(long revision, String clusterId, String name, long createdAtMillis, Protection protection,
+            int bucketCount, SortedMap<String, ServerEntry> servers, SortedMap<Integer, ContainerEntry> containers,
+            List<Integer> controlMembers, SortedMap<String, UserEntry> users, String activeRelease, int nextContainerId) {
+        this(revision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers, controlMembers, users,
+                activeRelease, nextContainerId, DataPlane.empty());
+    }
+
     public static ClusterConfig empty() {
         return new ClusterConfig(0, null, null, 0, null, 0, null, null, null, null, null, 0);
+    }
+
+    /** The same configuration at revision 0 (a draft not yet applied anywhere). */
+    public ClusterConfig withRevisionZero() {
+        return withRevision(0);
+    }
+
+    public ClusterConfig withDataPlane(DataPlane next) {
+        return new ClusterConfig(revision + 1, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
+                controlMembers, users, activeRelease, nextContainerId, next);
     }
 
     @JsonIgnore
@@ -109,7 +129,7 @@ public record ClusterConfig(
     ClusterConfig next(SortedMap<String, ServerEntry> newServers, SortedMap<Integer, ContainerEntry> newContainers,
             List<Integer> newMembers, SortedMap<String, UserEntry> newUsers, int newNextContainerId) {
         return new ClusterConfig(revision + 1, clusterId, name, createdAtMillis, protection, bucketCount, newServers,
-                newContainers, newMembers, newUsers, activeRelease, newNextContainerId).withDerivedActiveRelease();
+                newContainers, newMembers, newUsers, activeRelease, newNextContainerId, dataPlane).withDerivedActiveRelease();
     }
 
     /** The release every container runs at least: what the cluster as a whole may rely on. */
@@ -117,11 +137,11 @@ public record ClusterConfig(
         String lowest = containers.values().stream().map(ContainerEntry::release)
                 .min(ReleaseOrder.COMPARATOR).orElse(activeRelease);
         return new ClusterConfig(revision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
-                controlMembers, users, lowest, nextContainerId);
+                controlMembers, users, lowest, nextContainerId, dataPlane);
     }
 
     ClusterConfig withRevision(long newRevision) {
         return new ClusterConfig(newRevision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
-                controlMembers, users, activeRelease, nextContainerId);
+                controlMembers, users, activeRelease, nextContainerId, dataPlane);
     }
 }

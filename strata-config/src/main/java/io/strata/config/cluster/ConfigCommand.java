@@ -25,6 +25,13 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = ConfigCommand.SetContainerActive.class, name = "set-container-active"),
     @JsonSubTypes.Type(value = ConfigCommand.ReportHealth.class, name = "report-health"),
     @JsonSubTypes.Type(value = ConfigCommand.UpdateContainerResources.class, name = "update-container-resources"),
+    @JsonSubTypes.Type(value = ConfigCommand.AddDrives.class, name = "add-drives"),
+    @JsonSubTypes.Type(value = ConfigCommand.LeaseRegions.class, name = "lease-regions"),
+    @JsonSubTypes.Type(value = ConfigCommand.CreateFilesystem.class, name = "create-filesystem"),
+    @JsonSubTypes.Type(value = ConfigCommand.DeleteFilesystem.class, name = "delete-filesystem"),
+    @JsonSubTypes.Type(value = ConfigCommand.ReserveCapacity.class, name = "reserve-capacity"),
+    @JsonSubTypes.Type(value = ConfigCommand.ReleaseCapacity.class, name = "release-capacity"),
+    @JsonSubTypes.Type(value = ConfigCommand.ReportBucketUsage.class, name = "report-bucket-usage"),
     @JsonSubTypes.Type(value = ConfigCommand.PutUser.class, name = "put-user"),
     @JsonSubTypes.Type(value = ConfigCommand.RemoveUser.class, name = "remove-user"),
 })
@@ -195,6 +202,90 @@ public sealed interface ConfigCommand {
             all.put(container.id(), updated);
             return new Applied(state.with(config.next(config.servers(), all, config.controlMembers(), config.users(),
                     config.nextContainerId())), container.id());
+        }
+
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isInternal() {
+            return true;
+        }
+    }
+
+    /** Drives formatted for the cluster; numbers are assigned here, in log order. */
+    record AddDrives(List<DriveEntry> drives) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.addDrives(state, drives);
+        }
+    }
+
+    /** A bucket leases free regions of a drive for its chunks; the reply lists the regions granted. */
+    record LeaseRegions(int bucket, int drive, int count) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.leaseRegions(state, bucket, drive, count);
+        }
+
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isInternal() {
+            return true;
+        }
+    }
+
+    record CreateFilesystem(String name, long capacityBytes, long atMillis) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.createFilesystem(state, name, capacityBytes, atMillis);
+        }
+    }
+
+    record DeleteFilesystem(String name) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.deleteFilesystem(state, name);
+        }
+    }
+
+    /** A bucket asks for more of a filesystem's capacity; the reply is the bytes granted (0 when full). */
+    record ReserveCapacity(int filesystem, int bucket, long bytes) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.reserveCapacity(state, filesystem, bucket, bytes);
+        }
+
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isInternal() {
+            return true;
+        }
+    }
+
+    record ReleaseCapacity(int filesystem, int bucket, long bytes) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.releaseCapacity(state, filesystem, bucket, bytes);
+        }
+
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isInternal() {
+            return true;
+        }
+    }
+
+    /** What a bucket's leader stores per filesystem and how many of its stripes are degraded. */
+    record ReportBucketUsage(int bucket, Map<Integer, Long> usedByFilesystem, long degradedStripes) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.reportBucketUsage(state, bucket, usedByFilesystem, degradedStripes);
         }
 
         @Override

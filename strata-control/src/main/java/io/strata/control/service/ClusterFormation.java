@@ -99,8 +99,43 @@ public final class ClusterFormation {
         ClusterConfig draft = new ClusterConfig(0, clusterId, name, nowMillis, protection, bucketCount, serverEntries,
                 containers, null, null, null, nextId);
         protection.check(draft.failureDomainCount());
-        return new ClusterConfig(0, clusterId, name, nowMillis, protection, bucketCount, serverEntries, containers,
+        ClusterConfig formed = new ClusterConfig(0, clusterId, name, nowMillis, protection, bucketCount, serverEntries, containers,
                 chooseMembers(draft), null, null, nextId);
+        return formed.withDataPlane(io.strata.config.cluster.DataPlane.empty()
+                .withBuckets(placeBuckets(formed, bucketCount, DEFAULT_BUCKET_REPLICAS))).withRevisionZero();
+    }
+
+    public static final int DEFAULT_BUCKET_REPLICAS = 3;
+
+    /**
+     * Spreads the buckets' Raft groups over the compute processes: bucket b takes its replicas from
+     * {@code replicas} consecutive failure domains starting at domain b, and within each domain
+     * the processes in turn, so leaders and load spread evenly.
+     */
+    public static List<io.strata.config.cluster.BucketEntry> placeBuckets(ClusterConfig config, int bucketCount, int replicas) {
+        java.util.SortedMap<String, List<Integer>> byDomain = new java.util.TreeMap<>();
+        for (ContainerEntry container : config.containerList()) {
+            for (ProcessEntry process : container.processes()) {
+                if (process.role() == Role.COMPUTE) {
+                    byDomain.computeIfAbsent(container.failureDomain(), d -> new ArrayList<>()).add(process.id());
+                }
+            }
+        }
+        if (byDomain.isEmpty()) {
+            return List.of();
+        }
+        List<List<Integer>> domains = new ArrayList<>(byDomain.values());
+        int width = Math.min(replicas, domains.size());
+        List<io.strata.config.cluster.BucketEntry> buckets = new ArrayList<>();
+        for (int bucket = 0; bucket < bucketCount; bucket++) {
+            List<Integer> members = new ArrayList<>();
+            for (int k = 0; k < width; k++) {
+                List<Integer> processes = domains.get((bucket + k) % domains.size());
+                members.add(processes.get((bucket / domains.size() + k) % processes.size()));
+            }
+            buckets.add(new io.strata.config.cluster.BucketEntry(bucket, members, 0));
+        }
+        return buckets;
     }
 
     /** Up to five containers in distinct failure domains whose management processes keep the configuration. */

@@ -19,6 +19,13 @@ public final class ManagementApi {
     public static final String EXITED = "container.exited";
     public static final String STATUS = "container.status";
     public static final String DRAIN = "container.drain";
+    public static final String DRIVE_ADD = "cluster.drive.add";
+    public static final String DRIVE_FORMAT = "drive.format";
+    public static final String FS_CREATE = "fs.create";
+    public static final String FS_DELETE = "fs.delete";
+    public static final String FS_MOUNT = "fs.mount";
+    public static final String FS_UNMOUNT = "fs.unmount";
+    public static final String FS_MOUNTS = "fs.mounts";
 
     private ManagementApi() {
     }

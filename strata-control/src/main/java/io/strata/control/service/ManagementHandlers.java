@@ -84,6 +84,10 @@ final class ManagementHandlers {
                     }
                     return putUser(request, true);
                 })
+                .register(ManagementApi.DRIVE_ADD, ManagementMessages.DriveAddRequest.class, Access.ADMIN, (ctx, r) -> addDrives(r))
+                .register(ManagementApi.FS_CREATE, ManagementMessages.FilesystemRequest.class, Access.ADMIN, (ctx, r) -> createFilesystem(r))
+                .register(ManagementApi.FS_DELETE, ManagementMessages.FilesystemRequest.class, Access.ADMIN,
+                        (ctx, r) -> service.submit(new ConfigCommand.DeleteFilesystem(r.name())).reply())
                 .register(ManagementApi.USER_REMOVE, UserRequest.class, Access.ADMIN,
                         (ctx, request) -> service.submit(new ConfigCommand.RemoveUser(request.name())).reply());
     }
@@ -161,6 +165,62 @@ final class ManagementHandlers {
             client.call(AgentApi.JOIN, join);
         }
         return ids.stream().map(config::container).toList();
+    }
+
+    /**
+     * Formats drives on the container that will serve them (its management process does the
+     * formatting on its own server) and records them in the configuration.
+     */
+    private Object addDrives(ManagementMessages.DriveAddRequest request) {
+        ClusterConfig config = service.config();
+        ContainerEntry container = config.resolveContainer(request.container());
+        List<io.strata.config.cluster.ProcessEntry> driveProcesses = container.processes().stream()
+                .filter(p -> p.role() == io.strata.config.Role.DRIVE).toList();
+        if (driveProcesses.isEmpty()) {
+            throw StrataException.invalid("container %d (%s) has no drive process", container.id(), container.qualifiedName());
+        }
+        if (request.paths() == null || request.paths().isEmpty()) {
+            throw StrataException.invalid("name the drives to add");
+        }
+        List<ManagementMessages.FormattedDrive> formatted;
+        try (ControlClient client = ControlClient.connect(new InetSocketAddress(container.address(), container.basePort()),
+                service.memberCredentials(), "management")) {
+            formatted = List.of(io.strata.runtime.Json.fromTree(client.call(ManagementApi.DRIVE_FORMAT,
+                    new ManagementMessages.DriveFormatRequest(config.clusterId(), request.paths(), request.force()), 120_000),
+                    ManagementMessages.FormattedDrive[].class));
+        }
+        long existing = config.dataPlane().drives().values().stream().filter(d -> d.containerId() == container.id()).count();
+        List<io.strata.config.cluster.DriveEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < formatted.size(); i++) {
+            ManagementMessages.FormattedDrive drive = formatted.get(i);
+            int slot = driveProcesses.get((int) ((existing + i) % driveProcesses.size())).slot();
+            List<Integer> owners = java.util.Collections.nCopies(drive.regionCount(), io.strata.config.cluster.DriveEntry.FREE);
+            entries.add(new io.strata.config.cluster.DriveEntry(-1, drive.uuid(), container.id(), slot, drive.path(), drive.sizeBytes(),
+                    drive.regionBytes(), drive.firstRegionAddress(), owners, true, service.context().clock().epochMillis()));
+        }
+        CommandReply reply = service.submit(new ConfigCommand.AddDrives(entries));
+        List<Integer> ids = List.of(io.strata.runtime.Json.fromTree(reply.reply(), Integer[].class));
+        return ids.stream().map(id -> service.config().dataPlane().drives().get(id)).toList();
+    }
+
+    private Object createFilesystem(ManagementMessages.FilesystemRequest request) {
+        if (request.name() == null || !request.name().matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}")) {
+            throw StrataException.invalid("filesystem name '%s' is not valid: 1-64 letters, digits, '_', '.' or '-'", request.name());
+        }
+        if (request.capacityBytes() <= 0) {
+            throw StrataException.invalid("a filesystem needs a capacity above 0 (got %d bytes)", request.capacityBytes());
+        }
+        ClusterConfig config = service.config();
+        long usable = Capacity.usableBytes(config);
+        long given = config.dataPlane().filesystems().values().stream().mapToLong(io.strata.config.cluster.FilesystemEntry::capacityBytes).sum();
+        if (given + request.capacityBytes() > usable) {
+            throw new StrataException(ErrorCode.NO_SPACE, String.format(
+                    "not enough capacity for %s: %s asked, %s usable in all, %s already given to filesystems",
+                    request.name(), Capacity.describe(request.capacityBytes()), Capacity.describe(usable), Capacity.describe(given)));
+        }
+        CommandReply reply = service.submit(new ConfigCommand.CreateFilesystem(request.name(), request.capacityBytes(),
+                service.context().clock().epochMillis()));
+        return service.config().dataPlane().filesystems().get(reply.reply().asInt());
     }
 
     static Membership membershipOf(JoinRequest request) {

@@ -80,4 +80,22 @@ public final class ManagementMessages {
      */
     public record ClusterView(ClusterConfig config, Integer leaderContainerId, Integer answeredBy, boolean stale, long ageMs) {
     }
+
+    public record DriveAddRequest(String container, List<String> paths, boolean force) {
+    }
+
+    public record DriveFormatRequest(String clusterId, List<String> paths, boolean force) {
+    }
+
+    public record FormattedDrive(String path, String uuid, long sizeBytes, long regionBytes, long firstRegionAddress, int regionCount) {
+    }
+
+    public record FilesystemRequest(String name, long capacityBytes) {
+    }
+
+    public record MountRequest(String filesystem, String mountpoint) {
+    }
+
+    public record MountInfo(String filesystem, String mountpoint, int frontendSlot, long mountedAtMillis) {
+    }
 }

@@ -1,0 +1,15 @@
+package io.strata.config.cluster;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * A bucket: a share of every filesystem's namespace and metadata, replicated by a Raft group of
+ * compute processes in distinct failure domains (their process ids). The group's leader serves it.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BucketEntry(int id, List<Integer> members, long degradedStripes) {
+    public BucketEntry {
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+}
