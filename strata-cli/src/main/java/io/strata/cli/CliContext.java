@@ -134,6 +134,11 @@ public final class CliContext {
         return client;
     }
 
+    /** The host's administrator's credentials, as the agent's local key proves them. */
+    public Credentials localCredentials() {
+        return Credentials.localKey("cli", localKey());
+    }
+
     private String localKey() {
         Path root = agentRoot();
         Path keyFile = root.resolve("secrets").resolve("local.key");

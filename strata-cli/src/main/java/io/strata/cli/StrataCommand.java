@@ -2,6 +2,7 @@ package io.strata.cli;
 
 import io.strata.cli.cluster.ClusterCommand;
 import io.strata.cli.fs.FsCommand;
+import io.strata.cli.fs.MountCommand;
 import io.strata.cli.local.LocalCommand;
 import io.strata.cli.resources.ResourcesCommand;
 import io.strata.cli.sandbox.SandboxCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code strata} command: the root of every verb, holding the options every verb shares. */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Strata: a distributed parallel file system built of separately versioned containers.",
-        subcommands = {StatusCommand.class, ClusterCommand.class, FsCommand.class, LocalCommand.class, ResourcesCommand.class,
+        subcommands = {StatusCommand.class, ClusterCommand.class, FsCommand.class, MountCommand.class, MountCommand.Umount.class,
+            LocalCommand.class, ResourcesCommand.class,
             UserCommand.class,
             SandboxCommand.class},
         synopsisSubcommandLabel = "COMMAND")

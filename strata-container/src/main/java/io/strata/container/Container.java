@@ -48,6 +48,7 @@ public final class Container implements ContainerRuntime, AutoCloseable {
     private final Clock clock;
     private final Function<Role, ProcessService> services;
     private final List<RoleProcess> processes = new ArrayList<>();
+    private final Map<Integer, io.strata.frontend.process.FrontendService> frontends = new TreeMap<>();
     private final List<PinnedAgentRunner> runners = new ArrayList<>();
     private final long startedAtMillis;
     private ManagementService management;
@@ -80,6 +81,9 @@ public final class Container implements ContainerRuntime, AutoCloseable {
                     authenticator, this::joinSecret, this::containerId, this::currentConfig, clock,
                     layout.dataDir(definition.name()), services.apply(slot.role()));
             processes.add(process);
+            if (process.service() instanceof io.strata.frontend.process.FrontendService frontend) {
+                frontends.put(slot.slot(), frontend);
+            }
             PinnedAgentRunner runner = new PinnedAgentRunner(process, IdleStrategies.parse(definition.idleStrategy(),
                     process.transport().selector()), cpu, error -> {
                         LOG.error("{} failed", process.roleName(), error);
@@ -95,7 +99,10 @@ public final class Container implements ContainerRuntime, AutoCloseable {
                 layout.joinSecretFile(), this::localKey, clock, this, 0, 0);
         management = new ManagementService(context);
         DriveAdmin.register(management.registry());
+        Mounts mounts = new Mounts(frontends, layout.dataDir(definition.name()), this::currentConfig);
+        mounts.register(management.registry());
         management.start();
+        mounts.restore();
         ready = true;
         LOG.info("container {} of release {} ready: {} role processes on cores {}", definition.name(), release.version(),
                 processes.size(), processes.stream().map(p -> p.slot().coreId()).toList());

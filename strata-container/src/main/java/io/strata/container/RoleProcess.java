@@ -36,6 +36,8 @@ final class RoleProcess implements Agent, FrameHandler {
     private final NioTransport transport;
     private final CommandQueue commands = new CommandQueue(CommandQueue.DEFAULT_CAPACITY);
     private final ProcessContext processContext;
+    private final io.strata.control.process.PeerConnections peers;
+    private final io.strata.control.process.Timers timers;
     private volatile boolean draining;
     private volatile boolean drained;
     private volatile boolean failed;
@@ -58,12 +60,18 @@ final class RoleProcess implements Agent, FrameHandler {
             Integer id = containerId.get();
             return id == null ? -1 : ProcessIds.processId(id, slot.slot());
         };
+        this.peers = new io.strata.control.process.PeerConnections(transport, config, clock);
+        this.timers = new io.strata.control.process.Timers(clock);
         this.processContext = new ProcessContext(slot.slot(), slot.role(), processId, hostname, containerName, transport,
-                config, clock, dataDir, commands);
+                config, clock, dataDir, commands, peers, timers);
     }
 
     NioTransport transport() {
         return transport;
+    }
+
+    ProcessService service() {
+        return service;
     }
 
     ProcessSlot slot() {
@@ -96,6 +104,8 @@ final class RoleProcess implements Agent, FrameHandler {
     public int doWork() {
         int work = transport.poll();
         work += commands.drain(COMMANDS_PER_CYCLE);
+        work += peers.poll();
+        work += timers.poll();
         work += service.doWork();
         if (draining && !drained) {
             drained = service.drain();
@@ -105,6 +115,10 @@ final class RoleProcess implements Agent, FrameHandler {
 
     @Override
     public void onFrame(Connection connection, Frame frame) {
+        if (connection.isOutgoing()) {
+            peers.onResponse(frame);
+            return;
+        }
         service.onFrame(connection, frame);
     }
 
@@ -115,6 +129,9 @@ final class RoleProcess implements Agent, FrameHandler {
 
     @Override
     public void onClosed(Connection connection, String reason) {
+        if (connection.isOutgoing()) {
+            peers.onClosed(connection, reason);
+        }
         service.onClosed(connection, reason);
     }
 

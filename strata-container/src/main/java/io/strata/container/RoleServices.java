@@ -13,7 +13,8 @@ final class RoleServices {
     static ProcessService create(Role role) {
         return switch (role) {
             case DRIVE -> io.strata.drive.process.DriveService.standard();
-            case COMPUTE, FRONTEND -> new IdleService(role);
+            case FRONTEND -> new io.strata.frontend.process.FrontendService();
+            case COMPUTE -> new IdleService(role);
             case MANAGEMENT -> throw new IllegalArgumentException("the management process is not a role process");
         };
     }

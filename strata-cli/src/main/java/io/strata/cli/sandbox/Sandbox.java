@@ -96,6 +96,12 @@ public final class Sandbox {
         Json.writeFile(home.sandboxState(), state);
         step("cluster " + result.clusterId() + " formed; the CLI is logged in as admin (password in " + passwordFile + ")");
         addDrives(servers, result.token(), options);
+        Path mountpoint = home.sandboxDir().resolve("mnt").resolve("default");
+        mount(servers.getFirst(), "default", mountpoint);
+        state = new SandboxState(options.layout(), release.version(), state.createdAtMillis(), servers, result.clusterId(),
+                mountpoint.toString());
+        Json.writeFile(home.sandboxState(), state);
+        step("mounted filesystem default at " + mountpoint + " (served by " + servers.getFirst().hostname() + ")");
         return state;
     }
 
@@ -225,6 +231,26 @@ public final class Sandbox {
                 ? "drives0, compute0, frontend0 on each server" : "one 'default' container on each server") + ")");
     }
 
+    /** Mounts a filesystem through a server's frontend container, as 'strata mount' does. */
+    static void mount(SandboxState.Server server, String filesystem, Path mountpoint) {
+        try {
+            Files.createDirectories(mountpoint);
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot create the mountpoint %s: %s", mountpoint, e.getMessage());
+        }
+        AgentInfo info;
+        try (ControlClient agent = localAgent(server)) {
+            info = agent.call(AgentApi.INFO, NoParams.INSTANCE, AgentInfo.class);
+        }
+        var frontend = info.containers().stream().filter(c -> c.resources().roles().contains(io.strata.config.Role.FRONTEND))
+                .findFirst().orElseThrow(() -> StrataException.notFound("%s has no frontend container", server.hostname()));
+        try (ControlClient client = ControlClient.connect(new InetSocketAddress(server.address(), frontend.basePort()),
+                Credentials.localKey("sandbox", localKey(server)), "cli")) {
+            client.call(io.strata.control.service.ManagementApi.FS_MOUNT,
+                    new io.strata.control.service.ManagementMessages.MountRequest(filesystem, mountpoint.toString()), 60_000);
+        }
+    }
+
     /** Formats each server's drive file and adds it to the server's drives container, then creates the filesystem 'default'. */
     private void addDrives(List<SandboxState.Server> servers, String token, Options options) {
         try (ControlClient client = ControlClient.connect(new InetSocketAddress(servers.getFirst().address(),
@@ -293,14 +319,16 @@ public final class Sandbox {
     }
 
     static ControlClient localAgent(SandboxState.Server server) {
-        String key;
+        return ControlClient.connect(new InetSocketAddress(server.address(), ProcessIds.AGENT_PORT),
+                Credentials.localKey("sandbox", localKey(server)), "cli");
+    }
+
+    private static String localKey(SandboxState.Server server) {
         try {
-            key = Files.readString(Path.of(server.root()).resolve("secrets").resolve("local.key"), StandardCharsets.UTF_8).strip();
+            return Files.readString(Path.of(server.root()).resolve("secrets").resolve("local.key"), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw StrataException.unavailable("cannot read the local key of %s: %s", server.hostname(), e.getMessage());
         }
-        return ControlClient.connect(new InetSocketAddress(server.address(), ProcessIds.AGENT_PORT),
-                Credentials.localKey("sandbox", key), "cli");
     }
 
     /** Stops every agent and container of the sandbox and removes its folder. */
@@ -322,6 +350,7 @@ public final class Sandbox {
                 Thread.currentThread().interrupt();
             }
         }
+        detachMounts(home.sandboxDir());
         List<ProcessHandle> leftovers = leftoverProcesses(state);
         leftovers.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle leftover : leftovers) {
@@ -342,6 +371,23 @@ public final class Sandbox {
             home.saveToken(state.clusterId(), null);
         }
         step("removed " + home.sandboxDir());
+    }
+
+    /** Detaches any FUSE mount left under the sandbox (a frontend that died cannot unmount). */
+    static void detachMounts(Path under) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String[] fields = line.split(" ");
+                if (fields.length > 2 && fields[2].startsWith("fuse") && fields[1].startsWith(under.toString())) {
+                    new ProcessBuilder("umount", "-l", fields[1]).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                }
+            }
+        } catch (IOException e) {
+            // nothing mounted that we can see
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stopServer(SandboxState.Server server) {

@@ -44,10 +44,12 @@ public final class SandboxCommand {
             SandboxState state = sandbox.up(new Sandbox.Options(servers, layout, cores, computeProcesses, subnet,
                     io.strata.resources.ByteSizes.parse(driveSize)), Path.of(dist));
             cli.out().println();
-            cli.out().println("The sandbox is up. Try:");
+            cli.out().println("The sandbox is up; filesystem 'default' is mounted at " + state.mountpoint() + ". Try:");
             cli.out().println("  ./strata status                      the cluster at a glance");
             cli.out().println("  ./strata cluster container           every container, its state and release");
             cli.out().println("  ./strata cluster process             every process with its core and port");
+            cli.out().println("  ./strata fs                          filesystems, used and capacity");
+            cli.out().println("  ./strata cluster drive               the drives, their containers and use");
             cli.out().println("  ./strata -H " + state.servers().getLast().address() + " local ps        one server's containers");
             cli.out().println("  ./strata sandbox down                stop it all");
             cli.out().flush();

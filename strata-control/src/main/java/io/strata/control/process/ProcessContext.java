@@ -24,7 +24,9 @@ public record ProcessContext(
         Supplier<ClusterConfig> config,
         Clock clock,
         Path dataDir,
-        CommandQueue commands) {
+        CommandQueue commands,
+        PeerConnections peers,
+        Timers timers) {
 
     /** Runs {@code task} on the process's own thread at its next duty cycle; safe from any thread. */
     public boolean execute(Runnable task) {

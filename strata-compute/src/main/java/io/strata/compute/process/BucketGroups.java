@@ -1,0 +1,243 @@
+package io.strata.compute.process;
+
+import io.strata.config.ProcessIds;
+import io.strata.config.cluster.BucketEntry;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.ContainerEntry;
+import io.strata.control.raft.RaftSettings;
+import io.strata.runtime.StrataException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The buckets a compute process replicates: one Ratis server per compute process hosting one
+ * Raft group per bucket it is a member of. A leader submits its own commands to the local
+ * server (no client, no extra hop); followers answer NOT_LEADER with the leader they know.
+ */
+public final class BucketGroups implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BucketGroups.class);
+
+    private final int processId;
+    private final String clusterId;
+    private final RaftServer server;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final Map<Integer, RaftGroupId> groups = new HashMap<>();
+    private final Map<RaftGroupId, Integer> bucketOfGroup = new HashMap<>();
+
+    public BucketGroups(int processId, String clusterId, Path storageDir, String host, int raftPort,
+            IntFunction<StateMachine> stateMachines) {
+        this.processId = processId;
+        this.clusterId = clusterId;
+        RaftProperties properties = RaftSettings.properties(storageDir, host, raftPort);
+        try {
+            Files.createDirectories(storageDir);
+            Map<RaftGroupId, Integer> knownBuckets = new HashMap<>();
+            this.server = RaftServer.newBuilder()
+                    .setServerId(peerId(processId))
+                    .setProperties(properties)
+                    .setStateMachineRegistry(groupId -> stateMachines.apply(bucketFromGroupDir(groupId)))
+                    .build();
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot create the buckets' Raft server in %s: %s", storageDir, e.getMessage());
+        }
+    }
+
+    public static RaftPeerId peerId(int processId) {
+        return RaftPeerId.valueOf("p" + processId);
+    }
+
+    public static int processIdOf(RaftPeerId peer) {
+        return Integer.parseInt(peer.toString().substring(1));
+    }
+
+    public static RaftGroupId groupId(String clusterId, int bucket) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("strata-bucket:" + clusterId + ":" + bucket).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Which bucket a group id is: tried against every possible bucket number (groups are few). */
+    private int bucketFromGroupDir(RaftGroupId groupId) {
+        Integer known = bucketOfGroup.get(groupId);
+        if (known != null) {
+            return known;
+        }
+        for (int bucket = 0; bucket < 4096; bucket++) {
+            if (groupId(clusterId, bucket).equals(groupId)) {
+                bucketOfGroup.put(groupId, bucket);
+                return bucket;
+            }
+        }
+        throw new IllegalStateException("group " + groupId + " is no bucket of cluster " + clusterId);
+    }
+
+    public void start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot start the buckets' Raft server: %s", e.getMessage());
+        }
+        for (RaftGroupId existing : server.getGroupIds()) {
+            int bucket = bucketFromGroupDir(existing);
+            groups.put(bucket, existing);
+        }
+        LOG.info("bucket server p{} started with {} recovered groups", processId, groups.size());
+    }
+
+    /** Adds the groups of the buckets this process is now a member of. */
+    public synchronized void reconcile(ClusterConfig config) {
+        for (BucketEntry bucket : config.dataPlane().buckets()) {
+            if (!bucket.members().contains(processId) || groups.containsKey(bucket.id())) {
+                continue;
+            }
+            RaftGroup group = group(config, bucket);
+            try {
+                RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
+                        callIds.incrementAndGet(), group));
+                if (!reply.isSuccess()) {
+                    LOG.warn("bucket {} could not be added: {}", bucket.id(), reply.getException());
+                    continue;
+                }
+                groups.put(bucket.id(), group.getGroupId());
+                bucketOfGroup.put(group.getGroupId(), bucket.id());
+                LOG.info("replicating bucket {} with {}", bucket.id(), bucket.members());
+            } catch (IOException e) {
+                LOG.warn("bucket {} could not be added: {}", bucket.id(), e.getMessage());
+            }
+        }
+    }
+
+    private RaftGroup group(ClusterConfig config, BucketEntry bucket) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (int member : bucket.members()) {
+            ContainerEntry container = config.containers().get(ProcessIds.containerOf(member));
+            int port = ProcessIds.raftPort(container.basePort(), ProcessIds.slotOf(member));
+            peers.add(RaftPeer.newBuilder().setId(peerId(member)).setAddress(container.address() + ":" + port).build());
+        }
+        return RaftGroup.valueOf(groupId(config.clusterId(), bucket.id()), peers);
+    }
+
+    public synchronized java.util.Set<Integer> buckets() {
+        return new java.util.TreeSet<>(groups.keySet());
+    }
+
+    private DivisionInfo info(int bucket) {
+        RaftGroupId group;
+        synchronized (this) {
+            group = groups.get(bucket);
+        }
+        if (group == null) {
+            return null;
+        }
+        try {
+            return server.getDivision(group).getInfo();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** True when this process leads the bucket and has applied everything its predecessors committed. */
+    public boolean isLeader(int bucket) {
+        DivisionInfo info = info(bucket);
+        return info != null && info.isLeader() && info.isLeaderReady();
+    }
+
+    /** The process leading the bucket as far as this replica knows, or -1. */
+    public int leaderOf(int bucket) {
+        DivisionInfo info = info(bucket);
+        return info == null || info.getLeaderId() == null ? -1 : processIdOf(info.getLeaderId());
+    }
+
+    public long term(int bucket) {
+        DivisionInfo info = info(bucket);
+        return info == null ? 0 : info.getCurrentTerm();
+    }
+
+    public StateMachine stateMachine(int bucket) {
+        RaftGroupId group;
+        synchronized (this) {
+            group = groups.get(bucket);
+        }
+        try {
+            return group == null ? null : server.getDivision(group).getStateMachine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Replicates a command through this (leading) replica; completes with the state machine's answer. */
+    public CompletableFuture<byte[]> submit(int bucket, byte[] command) {
+        RaftGroupId group;
+        synchronized (this) {
+            group = groups.get(bucket);
+        }
+        if (group == null) {
+            return CompletableFuture.failedFuture(StrataException.unavailable("bucket %d is not replicated here", bucket));
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(server.getId())
+                .setGroupId(group).setCallId(callIds.incrementAndGet()).setMessage(Message.valueOf(ByteString.copyFrom(command)))
+                .setType(RaftClientRequest.writeRequestType()).build();
+        try {
+            return server.submitClientRequestAsync(request).thenApply(reply -> {
+                if (!reply.isSuccess()) {
+                    throw StrataException.unavailable("bucket %d did not commit: %s", bucket,
+                            reply.getException() == null ? "no quorum" : reply.getException().getMessage());
+                }
+                return reply.getMessage().getContent().toByteArray();
+            });
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(StrataException.unavailable("bucket %d: %s", bucket, e.getMessage()));
+        }
+    }
+
+    /** Asks the group to move leadership to another member (before this process stops). */
+    public void transferLeadership(int bucket, int toProcessId, long timeoutMs) {
+        RaftGroupId group;
+        synchronized (this) {
+            group = groups.get(bucket);
+        }
+        if (group == null) {
+            return;
+        }
+        try {
+            server.transferLeadership(new org.apache.ratis.protocol.TransferLeadershipRequest(clientId, server.getId(), group,
+                    callIds.incrementAndGet(), peerId(toProcessId), timeoutMs));
+        } catch (IOException e) {
+            LOG.warn("leadership of bucket {} did not move to p{}: {}", bucket, toProcessId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("closing the buckets' Raft server: {}", e.getMessage());
+        }
+    }
+}

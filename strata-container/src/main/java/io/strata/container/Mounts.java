@@ -1,0 +1,138 @@
+package io.strata.container;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.control.service.ManagementApi;
+import io.strata.control.service.ManagementMessages.MountInfo;
+import io.strata.control.service.ManagementMessages.MountRequest;
+import io.strata.frontend.process.FrontendService;
+import io.strata.protocol.rpc.Access;
+import io.strata.protocol.rpc.NoParams;
+import io.strata.protocol.rpc.RpcRegistry;
+import io.strata.runtime.Json;
+import io.strata.runtime.StrataException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mounts a frontend container serves: {@code strata mount} and {@code strata umount} reach
+ * them through the container's management process. They are kept in the container's data folder
+ * so that a container that restarts (after a crash, say) mounts them again.
+ */
+final class Mounts {
+    private static final Logger LOG = LoggerFactory.getLogger(Mounts.class);
+
+    private final Map<Integer, FrontendService> frontends;
+    private final Path file;
+    private final Supplier<ClusterConfig> config;
+
+    Mounts(Map<Integer, FrontendService> frontends, Path dataDir, Supplier<ClusterConfig> config) {
+        this.frontends = frontends;
+        this.file = dataDir.resolve("mounts.json");
+        this.config = config;
+    }
+
+    void register(RpcRegistry registry) {
+        registry.register(ManagementApi.FS_MOUNT, MountRequest.class, Access.LOCAL, (ctx, request) -> mount(request))
+                .register(ManagementApi.FS_UNMOUNT, MountRequest.class, Access.LOCAL, (ctx, request) -> unmount(request))
+                .register(ManagementApi.FS_MOUNTS, NoParams.class, Access.ANYONE, (ctx, p) -> all());
+    }
+
+    private List<MountInfo> all() {
+        List<MountInfo> all = new ArrayList<>();
+        frontends.values().forEach(f -> all.addAll(f.mounts()));
+        return all;
+    }
+
+    private synchronized MountInfo mount(MountRequest request) {
+        if (frontends.isEmpty()) {
+            throw StrataException.invalid("this container has no frontend process");
+        }
+        Path mountpoint = Path.of(request.mountpoint());
+        if (!mountpoint.isAbsolute()) {
+            throw StrataException.invalid("mountpoint %s is not an absolute path", request.mountpoint());
+        }
+        Map.Entry<Integer, FrontendService> least = frontends.entrySet().stream()
+                .min(java.util.Comparator.comparingInt(e -> e.getValue().mounts().size())).orElseThrow();
+        MountInfo info = least.getValue().mount(request.filesystem(), mountpoint, least.getKey());
+        save();
+        return info;
+    }
+
+    private synchronized MountInfo unmount(MountRequest request) {
+        Path mountpoint = Path.of(request.mountpoint()).toAbsolutePath().normalize();
+        for (FrontendService frontend : frontends.values()) {
+            if (frontend.mounts().stream().anyMatch(m -> m.mountpoint().equals(mountpoint.toString()))) {
+                MountInfo info = frontend.unmount(mountpoint);
+                save();
+                return info;
+            }
+        }
+        throw StrataException.notFound("%s is not mounted by this container", mountpoint);
+    }
+
+    private void save() {
+        Json.writeFile(file, all());
+    }
+
+    /** Mounts again what this container served before it stopped, once the filesystems are known. */
+    void restore() {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<MountInfo> saved;
+        try {
+            saved = Json.mapper().readValue(Files.readAllBytes(file), new TypeReference<List<MountInfo>>() { });
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", file, e.getMessage());
+            return;
+        }
+        Thread.ofVirtual().name("restore-mounts").start(() -> {
+            for (MountInfo mount : saved) {
+                restore(mount);
+            }
+        });
+    }
+
+    private void restore(MountInfo mount) {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (config.get().dataPlane().filesystem(mount.filesystem()).isPresent()) {
+                detachStale(Path.of(mount.mountpoint()));
+                try {
+                    mount(new MountRequest(mount.filesystem(), mount.mountpoint()));
+                    LOG.info("mounted {} at {} again", mount.filesystem(), mount.mountpoint());
+                    return;
+                } catch (StrataException e) {
+                    LOG.warn("cannot mount {} at {} again yet: {}", mount.filesystem(), mount.mountpoint(), e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A mount whose serving process died stays in the mount table until detached. */
+    private static void detachStale(Path mountpoint) {
+        try {
+            Process umount = new ProcessBuilder("umount", "-l", mountpoint.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            umount.waitFor();
+        } catch (IOException e) {
+            LOG.debug("umount -l {}: {}", mountpoint, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,405 @@
+package io.strata.frontend.fs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.compute.client.BucketClient;
+import io.strata.compute.wire.BucketFrames;
+import io.strata.compute.wire.BucketRequest;
+import io.strata.compute.wire.BucketRequest.Caller;
+import io.strata.compute.wire.BucketResults;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.FilesystemEntry;
+import io.strata.control.process.ProcessContext;
+import io.strata.fuse.AttrReply;
+import io.strata.fuse.AttributeChanges;
+import io.strata.fuse.CreateReply;
+import io.strata.fuse.DirectoryReply;
+import io.strata.fuse.EmptyReply;
+import io.strata.fuse.EntryReply;
+import io.strata.fuse.Errno;
+import io.strata.fuse.FsStats;
+import io.strata.fuse.FuseFilesystem;
+import io.strata.fuse.FuseProtocol;
+import io.strata.fuse.OpenReply;
+import io.strata.fuse.ReadReply;
+import io.strata.fuse.ReadlinkReply;
+import io.strata.fuse.Reply;
+import io.strata.fuse.Request;
+import io.strata.fuse.StatfsReply;
+import io.strata.fuse.WriteReply;
+import io.strata.fuse.XattrReply;
+import io.strata.runtime.Json;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A Strata filesystem as the kernel sees it through FUSE. The kernel's requests arrive on the
+ * FUSE session's threads; each is handed to the frontend process's own thread, which sends it to
+ * the bucket that owns the inode (or reads chunks from drives) and replies when the answer comes.
+ * Nothing here blocks a thread: the reply is completed from the frontend's duty cycle.
+ *
+ * <p>Attributes and names are not cached by the kernel (timeouts 0) and files are opened with
+ * direct IO, so what one mount reads is what the buckets hold: a write acknowledged through one
+ * mount is seen by a read that starts afterwards through any other.
+ */
+public final class StrataFilesystem implements FuseFilesystem {
+    private static final long ENTRY_TIMEOUT_NS = 0;
+    private static final long ATTR_TIMEOUT_NS = 0;
+    private static final int READDIR_PAGE = 256;
+    private static final int MAX_STALE_RETRIES = 8;
+    private static final int O_TRUNC = 01000;
+    private static final int O_APPEND = 02000;
+    private static final int O_EXCL = 0200;
+    private static final int O_ACCMODE = 3;
+
+    private final ProcessContext context;
+    private final BucketClient buckets;
+    private final StripeReader reader;
+    private final int fsId;
+    private final int mountId;
+    private final Inodes inodes;
+    private final AtomicLong requestIds = new AtomicLong(1);
+    private final AtomicLong handles = new AtomicLong(1);
+
+    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, int fsId, long rootIno, int mountId) {
+        this.context = context;
+        this.buckets = buckets;
+        this.reader = reader;
+        this.fsId = fsId;
+        this.mountId = mountId;
+        this.inodes = new Inodes(rootIno);
+    }
+
+    private Caller caller(Request request) {
+        return new Caller(fsId, request.uid(), request.gid(), mountId, requestIds.getAndIncrement());
+    }
+
+    /** Runs {@code work} on the frontend's own thread; a queue that is full answers EAGAIN. */
+    private void onFrontend(Reply reply, Runnable work) {
+        if (!context.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                if (!reply.isCompleted()) {
+                    reply.error(Errno.EIO);
+                }
+            }
+        })) {
+            reply.error(Errno.EAGAIN);
+        }
+    }
+
+    /** Calls a bucket and hands a successful result on; an errno goes straight to the kernel. */
+    private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult) {
+        buckets.call(request, (status, result) -> {
+            if (status != 0) {
+                reply.error(status);
+                return;
+            }
+            onResult.accept(type == JsonNode.class ? type.cast(result) : Json.fromTree(result, type));
+        });
+    }
+
+    @Override
+    public void lookup(Request request, long parent, String name, EntryReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Lookup(caller(request), inodes.ino(parent), name), reply,
+                BucketResults.Entry.class, entry -> withAttrs(request, entry, reply,
+                        attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS)))));
+    }
+
+    /** The attributes of an entry: in the answer when the directory's bucket owns the inode too, else from its bucket. */
+    private void withAttrs(Request request, BucketResults.Entry entry, Reply reply, Consumer<BucketResults.Attrs> then) {
+        if (entry.attrs() != null) {
+            then.accept(entry.attrs());
+            return;
+        }
+        call(new BucketRequest.GetAttr(caller(request), entry.ino()), reply, BucketResults.Attrs.class, then);
+    }
+
+    @Override
+    public void getattr(Request request, long nodeId, long fileHandleOrMinusOne, AttrReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.GetAttr(caller(request), inodes.ino(nodeId)), reply,
+                BucketResults.Attrs.class, attrs -> reply.attributes(inodes.attributes(attrs), ATTR_TIMEOUT_NS)));
+    }
+
+    @Override
+    public void setattr(Request request, long nodeId, AttributeChanges changes, AttrReply reply) {
+        long atime = changes.atimeSeconds() * 1_000_000_000L + changes.atimeNanos();
+        long mtime = changes.mtimeSeconds() * 1_000_000_000L + changes.mtimeNanos();
+        long ctime = changes.ctimeSeconds() * 1_000_000_000L + changes.ctimeNanos();
+        onFrontend(reply, () -> call(new BucketRequest.SetAttr(caller(request), inodes.ino(nodeId), changes.valid(), changes.mode(),
+                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class,
+                attrs -> reply.attributes(inodes.attributes(attrs), ATTR_TIMEOUT_NS)));
+    }
+
+    @Override
+    public void readlink(Request request, long nodeId, ReadlinkReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Readlink(caller(request), inodes.ino(nodeId)), reply,
+                BucketResults.Readlink.class, link -> reply.target(link.target())));
+    }
+
+    private void create(Request request, long parent, String name, String type, int mode, int rdev, String target,
+            boolean exclusive, EntryReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), inodes.ino(parent), name, type, mode & 07777, rdev,
+                target, exclusive), reply, BucketResults.Attrs.class,
+                attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS))));
+    }
+
+    @Override
+    public void symlink(Request request, long parent, String name, String target, EntryReply reply) {
+        create(request, parent, name, "SYMLINK", 0777, 0, target, true, reply);
+    }
+
+    @Override
+    public void mknod(Request request, long parent, String name, int mode, int rdev, int umask, EntryReply reply) {
+        create(request, parent, name, Inodes.typeOf(mode), mode & ~umask, rdev, null, true, reply);
+    }
+
+    @Override
+    public void mkdir(Request request, long parent, String name, int mode, int umask, EntryReply reply) {
+        create(request, parent, name, "DIR", mode & ~umask, 0, null, true, reply);
+    }
+
+    @Override
+    public void unlink(Request request, long parent, String name, EmptyReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Unlink(caller(request), inodes.ino(parent), name), reply, JsonNode.class,
+                result -> reply.ok()));
+    }
+
+    @Override
+    public void rmdir(Request request, long parent, String name, EmptyReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Rmdir(caller(request), inodes.ino(parent), name), reply, JsonNode.class,
+                result -> reply.ok()));
+    }
+
+    @Override
+    public void rename(Request request, long parent, String name, long newParent, String newName, int flags, EmptyReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Rename(caller(request), inodes.ino(parent), name, inodes.ino(newParent),
+                newName, flags), reply, JsonNode.class, result -> reply.ok()));
+    }
+
+    @Override
+    public void link(Request request, long nodeId, long newParent, String newName, EntryReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Link(caller(request), inodes.ino(nodeId), inodes.ino(newParent), newName),
+                reply, BucketResults.Attrs.class, attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS))));
+    }
+
+    private long newHandle() {
+        return ((long) mountId << 48) | handles.getAndIncrement();
+    }
+
+    @Override
+    public void open(Request request, long nodeId, int openFlags, OpenReply reply) {
+        long handle = newHandle();
+        long ino = inodes.ino(nodeId);
+        onFrontend(reply, () -> {
+            Runnable opened = () -> call(new BucketRequest.Open(caller(request), ino, handle), reply, JsonNode.class,
+                    result -> reply.opened(handle, FuseProtocol.FOPEN_DIRECT_IO));
+            if ((openFlags & O_TRUNC) != 0 && (openFlags & O_ACCMODE) != 0) {
+                call(truncate(request, ino), reply, BucketResults.Attrs.class, attrs -> opened.run());
+            } else {
+                opened.run();
+            }
+        });
+    }
+
+    private BucketRequest.SetAttr truncate(Request request, long ino) {
+        return new BucketRequest.SetAttr(caller(request), ino, 1 << 3, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void create(Request request, long parent, String name, int mode, int umask, int openFlags, CreateReply reply) {
+        long handle = newHandle();
+        boolean exclusive = (openFlags & O_EXCL) != 0;
+        onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), inodes.ino(parent), name, "FILE",
+                (mode & ~umask) & 07777, 0, null, exclusive), reply, BucketResults.Attrs.class, attrs -> {
+                    Runnable open = () -> call(new BucketRequest.Open(caller(request), attrs.ino(), handle), reply, JsonNode.class,
+                            result -> reply.created(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS), handle,
+                                    FuseProtocol.FOPEN_DIRECT_IO));
+                    if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
+                        call(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, truncated -> open.run());
+                    } else {
+                        open.run();
+                    }
+                }));
+    }
+
+    @Override
+    public void read(Request request, long nodeId, long fileHandle, long offset, int size, ReadReply reply) {
+        onFrontend(reply, () -> readAttempt(request, inodes.ino(nodeId), offset, size, reply, 0));
+    }
+
+    private void readAttempt(Request request, long ino, long offset, int size, ReadReply reply, int attempt) {
+        call(new BucketRequest.Layout(caller(request), ino, offset, size), reply, BucketResults.Layout.class, layout -> {
+            long end = Math.min(offset + size, layout.size());
+            int length = (int) Math.max(0, end - offset);
+            if (length == 0) {
+                reply.ok(0);
+                return;
+            }
+            MemorySegment target = reply.buffer().asSlice(0, length);
+            reader.read(layout, offset, target, status -> {
+                if (status == StripeReader.OK) {
+                    reply.ok(length);
+                } else if (status == StripeReader.STALE && attempt < MAX_STALE_RETRIES) {
+                    readAttempt(request, ino, offset, size, reply, attempt + 1);
+                } else {
+                    reply.error(Errno.EIO);
+                }
+            });
+        });
+    }
+
+    @Override
+    public void write(Request request, long nodeId, long fileHandle, long offset, MemorySegment data, int openFlags,
+            WriteReply reply) {
+        long ino = inodes.ino(nodeId);
+        onFrontend(reply, () -> {
+            Caller caller = caller(request);
+            long at = (openFlags & O_APPEND) != 0 ? -1 : offset;
+            BucketFrames.WriteHeader header = new BucketFrames.WriteHeader(BucketClient.bucketOf(ino), ino, at, caller.uid(),
+                    caller.gid(), fsId, mountId, caller.requestId(), (int) data.byteSize());
+            buckets.write(header, data.asByteBuffer(), null, (status, result) -> {
+                if (status != 0) {
+                    reply.error(status);
+                } else {
+                    reply.written((int) data.byteSize());
+                }
+            });
+        });
+    }
+
+    @Override
+    public void statfs(Request request, long nodeId, StatfsReply reply) {
+        ClusterConfig config = context.config().get();
+        FilesystemEntry fs = config.dataPlane().filesystems().get(fsId);
+        if (fs == null) {
+            reply.error(Errno.ENOENT);
+            return;
+        }
+        long block = 4096;
+        long total = fs.capacityBytes() / block;
+        long used = Math.min(total, (fs.usedBytes() + block - 1) / block);
+        reply.stats(new FsStats(total, total - used, total - used, 1L << 32, (1L << 32) - 1, (int) block, 255, (int) block));
+    }
+
+    @Override
+    public void flush(Request request, long nodeId, long fileHandle, EmptyReply reply) {
+        reply.ok();
+    }
+
+    @Override
+    public void fsync(Request request, long nodeId, long fileHandle, boolean dataOnly, EmptyReply reply) {
+        // a write is answered only once its stripe is on the drives and its extent committed: nothing is left to flush
+        reply.ok();
+    }
+
+    @Override
+    public void fsyncdir(Request request, long nodeId, long fileHandle, boolean dataOnly, EmptyReply reply) {
+        reply.ok();
+    }
+
+    @Override
+    public void release(Request request, long nodeId, long fileHandle, int openFlags, EmptyReply reply) {
+        onFrontend(reply, () -> call(new BucketRequest.Release(caller(request), inodes.ino(nodeId), fileHandle), reply,
+                JsonNode.class, result -> reply.ok()));
+    }
+
+    @Override
+    public void opendir(Request request, long nodeId, int openFlags, OpenReply reply) {
+        reply.opened(0, 0);
+    }
+
+    @Override
+    public void releasedir(Request request, long nodeId, long fileHandle, EmptyReply reply) {
+        reply.ok();
+    }
+
+    @Override
+    public void readdir(Request request, long nodeId, long fileHandle, long offset, DirectoryReply reply) {
+        onFrontend(reply, () -> listDirectory(request, nodeId, offset, reply));
+    }
+
+    @Override
+    public void readdirplus(Request request, long nodeId, long fileHandle, long offset, DirectoryReply reply) {
+        onFrontend(reply, () -> listDirectory(request, nodeId, offset, reply));
+    }
+
+    /**
+     * Offsets 1 and 2 are "." and "..", a bucket cookie c is offset c + 2: cookies are per-directory
+     * insertion numbers, so paging never skips or repeats an entry that stays.
+     */
+    private void listDirectory(Request request, long nodeId, long offset, DirectoryReply reply) {
+        long dir = inodes.ino(nodeId);
+        call(new BucketRequest.GetAttr(caller(request), dir), reply, BucketResults.Attrs.class, self -> {
+            if (offset < 1 && !addEntry(reply, ".", self, 1)) {
+                reply.ok();
+                return;
+            }
+            if (offset < 2 && !addEntry(reply, "..", self, 2)) {
+                reply.ok();
+                return;
+            }
+            long after = Math.max(0, offset - 2);
+            call(new BucketRequest.Readdir(caller(request), dir, after, READDIR_PAGE, reply.isPlus()), reply,
+                    BucketResults.DirPage.class, page -> fillPage(request, page, 0, reply));
+        });
+    }
+
+    private void fillPage(Request request, BucketResults.DirPage page, int index, DirectoryReply reply) {
+        for (int i = index; i < page.entries().size(); i++) {
+            BucketResults.DirEntry entry = page.entries().get(i);
+            if (reply.isPlus() && entry.attrs() == null) {
+                int next = i;
+                call(new BucketRequest.GetAttr(caller(request), entry.ino()), reply, BucketResults.Attrs.class, attrs -> {
+                    if (addEntry(reply, entry.name(), attrs, entry.cookie() + 2)) {
+                        fillPage(request, page, next + 1, reply);
+                    } else {
+                        reply.ok();
+                    }
+                });
+                return;
+            }
+            boolean added = entry.attrs() != null ? addEntry(reply, entry.name(), entry.attrs(), entry.cookie() + 2)
+                    : reply.add(entry.name(), inodes.nodeId(entry.ino()), Inodes.typeBits(entry.type()), entry.cookie() + 2);
+            if (!added) {
+                break;
+            }
+        }
+        reply.ok();
+    }
+
+    private boolean addEntry(DirectoryReply reply, String name, BucketResults.Attrs attrs, long nextOffset) {
+        if (reply.isPlus()) {
+            boolean dotted = name.equals(".") || name.equals("..");
+            return reply.addPlus(name, dotted ? io.strata.fuse.Entry.negative(0)
+                    : inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS), nextOffset);
+        }
+        return reply.add(name, inodes.nodeId(attrs.ino()), Inodes.typeBits(attrs.type()), nextOffset);
+    }
+
+    @Override
+    public void access(Request request, long nodeId, int mask, EmptyReply reply) {
+        reply.ok();
+    }
+
+    @Override
+    public void getxattr(Request request, long nodeId, String name, XattrReply reply) {
+        reply.error(Errno.EOPNOTSUPP);
+    }
+
+    @Override
+    public void listxattr(Request request, long nodeId, XattrReply reply) {
+        reply.error(Errno.EOPNOTSUPP);
+    }
+
+    @Override
+    public void setxattr(Request request, long nodeId, String name, MemorySegment value, int flags, EmptyReply reply) {
+        reply.error(Errno.EOPNOTSUPP);
+    }
+
+    @Override
+    public void removexattr(Request request, long nodeId, String name, EmptyReply reply) {
+        reply.error(Errno.EOPNOTSUPP);
+    }
+}

@@ -1,0 +1,128 @@
+package io.strata.frontend.process;
+
+import io.strata.compute.client.BucketClient;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.FilesystemEntry;
+import io.strata.control.process.ProcessContext;
+import io.strata.control.process.ProcessService;
+import io.strata.control.service.ManagementMessages.MountInfo;
+import io.strata.drive.client.DriveClient;
+import io.strata.frontend.fs.StrataFilesystem;
+import io.strata.frontend.fs.StripeReader;
+import io.strata.fuse.FuseMount;
+import io.strata.fuse.MountOptions;
+import io.strata.protocol.Frame;
+import io.strata.protocol.nio.Connection;
+import io.strata.runtime.ErrorCode;
+import io.strata.runtime.StrataException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A frontend process: serves POSIX mounts of filesystems through FUSE. The mounts' requests are
+ * handled on this process's pinned thread ({@link StrataFilesystem}); mounting and unmounting
+ * may be asked from any thread.
+ */
+public final class FrontendService implements ProcessService {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendService.class);
+
+    private record Mounted(FuseMount mount, MountInfo info) {
+    }
+
+    private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile ProcessContext context;
+    private BucketClient buckets;
+    private StripeReader reader;
+    private int nextMountIndex;
+
+    @Override
+    public void onStart(ProcessContext processContext) {
+        this.context = processContext;
+        this.buckets = new BucketClient(processContext);
+        this.reader = new StripeReader(new DriveClient(processContext), processContext.config());
+        started.countDown();
+    }
+
+    /** The root inode of a filesystem: counter 1 in its root bucket. */
+    public static long rootIno(int fsId, int bucketCount) {
+        long bucket = Math.floorMod(fsId * 0x9E3779B9, bucketCount);
+        return (bucket << 48) | 1;
+    }
+
+    /** Mounts a filesystem at {@code mountpoint}; any thread. */
+    public synchronized MountInfo mount(String filesystem, Path mountpoint, int slot) {
+        awaitStarted();
+        ClusterConfig config = context.config().get();
+        FilesystemEntry fs = config.dataPlane().filesystem(filesystem).orElseThrow(() -> new StrataException(ErrorCode.NOT_FOUND,
+                "no filesystem named " + filesystem + " (filesystems: "
+                        + config.dataPlane().filesystems().values().stream().map(FilesystemEntry::name).toList() + ")"));
+        String key = mountpoint.toAbsolutePath().normalize().toString();
+        if (mounts.containsKey(key)) {
+            throw StrataException.conflict("%s is already a mount of %s", key, mounts.get(key).info().filesystem());
+        }
+        int processId = context.processId().get();
+        int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno(fs.id(), config.bucketCount()),
+                mountId);
+        MountOptions options = MountOptions.defaults().withFsName("strata:" + filesystem).withRequestBuffers(64);
+        FuseMount mount = FuseMount.mount(Path.of(key), options, strata);
+        MountInfo info = new MountInfo(filesystem, key, slot, context.clock().epochMillis());
+        mounts.put(key, new Mounted(mount, info));
+        LOG.info("mounted {} at {} (mount id {})", filesystem, key, mountId);
+        return info;
+    }
+
+    public synchronized MountInfo unmount(Path mountpoint) {
+        String key = mountpoint.toAbsolutePath().normalize().toString();
+        Mounted mounted = mounts.remove(key);
+        if (mounted == null) {
+            throw StrataException.notFound("%s is not a mount of this frontend", key);
+        }
+        mounted.mount().close();
+        LOG.info("unmounted {} from {}", mounted.info().filesystem(), key);
+        return mounted.info();
+    }
+
+    public List<MountInfo> mounts() {
+        return mounts.values().stream().map(Mounted::info).toList();
+    }
+
+    private void awaitStarted() {
+        try {
+            if (!started.await(10, TimeUnit.SECONDS)) {
+                throw StrataException.unavailable("the frontend process has not started");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StrataException.unavailable("interrupted");
+        }
+    }
+
+    @Override
+    public void onFrame(Connection connection, Frame frame) {
+        throw new io.strata.protocol.ProtocolException("a frontend process serves no frame of type " + frame.type());
+    }
+
+    @Override
+    public void onClose() {
+        for (String key : List.copyOf(mounts.keySet())) {
+            try {
+                unmount(Path.of(key));
+            } catch (RuntimeException e) {
+                LOG.warn("unmounting {} failed: {}", key, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "frontend serving " + mounts.size() + " mounts";
+    }
+}
