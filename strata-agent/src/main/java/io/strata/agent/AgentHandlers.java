@@ -8,6 +8,8 @@ import io.strata.config.agent.JoinRequest;
 import io.strata.config.agent.ResourcesEdit;
 import io.strata.config.agent.ResourcesView;
 import io.strata.config.agent.SetupRequest;
+import io.strata.config.agent.VersionEntry;
+import io.strata.config.agent.VersionRequest;
 import io.strata.config.resources.ProcessSlot;
 import io.strata.resources.GeneratorOptions;
 import io.strata.resources.ResourceGenerator;
@@ -60,7 +62,12 @@ final class AgentHandlers {
                 .register(AgentApi.SHUTDOWN, ShutdownRequest.class, Access.LOCAL, (ctx, request) -> shutdown(request))
                 .register(AgentApi.RESOURCES, ContainerNames.class, Access.ANYONE, (ctx, names) -> resources(names))
                 .register(AgentApi.RESOURCES_EDIT, ResourcesEdit.class, Access.LOCAL, (ctx, edit) -> edit(edit))
-                .register(AgentApi.RESOURCES_APPLY, ContainerNames.class, Access.LOCAL, (ctx, names) -> apply(names));
+                .register(AgentApi.RESOURCES_APPLY, ContainerNames.class, Access.LOCAL, (ctx, names) -> apply(names))
+                .register(AgentApi.VERSION_LIST, NoParams.class, Access.ANYONE, (ctx, p) -> versions())
+                .register(AgentApi.VERSION_INSTALL, VersionRequest.class, Access.LOCAL, (ctx, r) -> install(r))
+                .register(AgentApi.VERSION_SET, VersionRequest.class, Access.LOCAL, (ctx, r) -> setVersion(r))
+                .register(AgentApi.VERSION_REMOVE, VersionRequest.class, Access.LOCAL, (ctx, r) -> removeVersion(r))
+                .register(AgentApi.ROLLBACK, VersionRequest.class, Access.LOCAL, (ctx, r) -> rollback(r));
     }
 
     private List<ContainerStatus> statuses() {
@@ -181,6 +188,66 @@ final class AgentHandlers {
             views.add(view(supervisor));
         }
         return views;
+    }
+
+    private List<VersionEntry> versions() {
+        List<VersionEntry> entries = new ArrayList<>();
+        for (VersionStore.Installed installed : agent.versions().list()) {
+            List<String> running = agent.supervisors().values().stream()
+                    .filter(s -> s.definition().release().equals(installed.release())).map(ContainerSupervisor::name).toList();
+            List<String> previous = agent.supervisors().values().stream()
+                    .filter(s -> installed.release().equals(s.definition().previousRelease())).map(ContainerSupervisor::name).toList();
+            entries.add(new VersionEntry(installed.release(), installed.protocol(), installed.release().equals(agent.release().version()),
+                    running, previous));
+        }
+        return entries;
+    }
+
+    private VersionEntry install(VersionRequest request) {
+        VersionStore.Installed installed = agent.versions().install(java.nio.file.Path.of(request.archive()));
+        LOG.info("installed release {} (protocol {})", installed.release(), installed.protocol());
+        return versions().stream().filter(v -> v.release().equals(installed.release())).findFirst().orElseThrow();
+    }
+
+    /** Switches a container to another installed release; it takes effect at the container's next start (or now with restart). */
+    ContainerStatus setVersion(VersionRequest request) {
+        ContainerSupervisor supervisor = select(new ContainerNames(List.of(request.container()), false)).getFirst();
+        String current = supervisor.definition().release();
+        agent.versions().get(request.release());
+        if (current.equals(request.release())) {
+            return supervisor.status();
+        }
+        agent.versions().checkStep(current, request.release());
+        supervisor.redefine(supervisor.definition().withRelease(request.release())).join();
+        LOG.info("container {} switched from release {} to {}", supervisor.name(), current, request.release());
+        if (request.restart()) {
+            return await(List.of(supervisor.requestRestart(true))).getFirst();
+        }
+        return supervisor.status();
+    }
+
+    private ContainerStatus rollback(VersionRequest request) {
+        ContainerSupervisor supervisor = select(new ContainerNames(List.of(request.container()), false)).getFirst();
+        String previous = supervisor.definition().previousRelease();
+        if (previous == null) {
+            throw StrataException.conflict("container %s has run only release %s: there is nothing to roll back to",
+                    supervisor.name(), supervisor.definition().release());
+        }
+        return setVersion(new VersionRequest(null, previous, request.container(), true));
+    }
+
+    private String removeVersion(VersionRequest request) {
+        agent.versions().get(request.release());
+        List<String> users = agent.supervisors().values().stream().filter(s -> s.definition().release().equals(request.release()))
+                .map(ContainerSupervisor::name).toList();
+        if (!users.isEmpty()) {
+            throw StrataException.conflict("release %s is in use by %s: switch them first", request.release(), users);
+        }
+        if (request.release().equals(agent.release().version())) {
+            throw StrataException.conflict("release %s is the host agent's own", request.release());
+        }
+        agent.versions().remove(request.release());
+        return request.release();
     }
 
     private List<ContainerSupervisor> select(ContainerNames names) {

@@ -48,6 +48,7 @@ public final class HostAgent implements AutoCloseable {
     private final Clock clock;
     private final Release release;
     private final ContainerLauncher launcher;
+    private final VersionStore versions;
     private final Map<String, ContainerSupervisor> supervisors = new ConcurrentSkipListMap<>();
     private final MemberClients memberClients;
     private final String localKey;
@@ -61,6 +62,7 @@ public final class HostAgent implements AutoCloseable {
         this.clock = clock;
         this.release = release;
         this.launcher = new ContainerLauncher(layout, javaBinary);
+        this.versions = new VersionStore(layout);
         this.localKey = loadOrCreateLocalKey(layout);
         this.membership = Files.exists(layout.membershipFile()) ? Json.readFile(layout.membershipFile(), Membership.class) : null;
         this.joinSecret = readJoinSecret();
@@ -144,6 +146,10 @@ public final class HostAgent implements AutoCloseable {
         return release;
     }
 
+    VersionStore versions() {
+        return versions;
+    }
+
     ContainerLauncher launcher() {
         return launcher;
     }
@@ -173,15 +179,7 @@ public final class HostAgent implements AutoCloseable {
     }
 
     List<String> installedReleases() {
-        if (!Files.isDirectory(layout.versionsDir())) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(layout.versionsDir())) {
-            return dirs.filter(d -> Files.isDirectory(d.resolve("lib"))).map(d -> d.getFileName().toString())
-                    .sorted(io.strata.config.cluster.ReleaseOrder.COMPARATOR).toList();
-        } catch (IOException e) {
-            throw StrataException.unavailable("cannot list %s: %s", layout.versionsDir(), e.getMessage());
-        }
+        return versions.list().stream().map(VersionStore.Installed::release).toList();
     }
 
     AgentInfo info() {

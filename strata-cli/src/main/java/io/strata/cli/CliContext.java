@@ -47,6 +47,11 @@ public final class CliContext {
         this.home = home;
     }
 
+    /** The same context aimed at another server. */
+    public CliContext forHost(String host) {
+        return new CliContext(host, json, null, out, err, home);
+    }
+
     public PrintWriter out() {
         return out;
     }

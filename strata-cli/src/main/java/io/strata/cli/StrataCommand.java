@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Strata: a distributed parallel file system built of separately versioned containers.",
         subcommands = {StatusCommand.class, ClusterCommand.class, FsCommand.class, MountCommand.class, MountCommand.Umount.class,
-            LocalCommand.class, ResourcesCommand.class,
+            LocalCommand.class, ResourcesCommand.class, io.strata.cli.version.VersionCommand.class,
             UserCommand.class,
             SandboxCommand.class},
         synopsisSubcommandLabel = "COMMAND")

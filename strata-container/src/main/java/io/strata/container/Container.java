@@ -79,7 +79,7 @@ public final class Container implements ContainerRuntime, AutoCloseable {
             int cpu = server.cpuOf(slot.coreId(), machineCpus);
             RoleProcess process = new RoleProcess(server.hostname(), definition.name(), server.address(), slot, release,
                     authenticator, this::joinSecret, this::containerId, this::currentConfig, clock,
-                    layout.dataDir(definition.name()), services.apply(slot.role()));
+                    layout.dataDir(definition.name()), services.apply(slot.role()), this::submitToControlPlane);
             processes.add(process);
             if (process.service() instanceof io.strata.frontend.process.FrontendService frontend) {
                 frontends.put(slot.slot(), frontend);
@@ -107,6 +107,20 @@ public final class Container implements ContainerRuntime, AutoCloseable {
         LOG.info("container {} of release {} ready: {} role processes on cores {}", definition.name(), release.version(),
                 processes.size(), processes.stream().map(p -> p.slot().coreId()).toList());
         return this;
+    }
+
+    /** Role processes' changes go through this container's management process, on a virtual thread. */
+    private java.util.concurrent.CompletableFuture<io.strata.control.raft.CommandReply> submitToControlPlane(
+            io.strata.config.cluster.ConfigCommand command) {
+        java.util.concurrent.CompletableFuture<io.strata.control.raft.CommandReply> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("control-submit").start(() -> {
+            try {
+                result.complete(management.submit(command));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     private String managementTokenKey() {

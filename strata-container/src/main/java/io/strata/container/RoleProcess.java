@@ -44,7 +44,8 @@ final class RoleProcess implements Agent, FrameHandler {
 
     RoleProcess(String hostname, String containerName, String address, ProcessSlot slot, Release release,
             Authenticator authenticator, Supplier<String> joinSecret, Supplier<Integer> containerId,
-            Supplier<ClusterConfig> config, Clock clock, Path dataDir, ProcessService service) {
+            Supplier<ClusterConfig> config, Clock clock, Path dataDir, ProcessService service,
+            io.strata.control.process.ControlPlaneAccess controlPlane) {
         this.slot = slot;
         this.service = service;
         this.name = hostname + "/" + containerName + "/" + slot.role().wireName() + slot.slot();
@@ -63,7 +64,7 @@ final class RoleProcess implements Agent, FrameHandler {
         this.peers = new io.strata.control.process.PeerConnections(transport, config, clock);
         this.timers = new io.strata.control.process.Timers(clock);
         this.processContext = new ProcessContext(slot.slot(), slot.role(), processId, hostname, containerName, transport,
-                config, clock, dataDir, commands, peers, timers);
+                config, clock, dataDir, commands, peers, timers, controlPlane);
     }
 
     NioTransport transport() {

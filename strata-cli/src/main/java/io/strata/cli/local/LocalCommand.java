@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code strata local ...}: this server's containers, through its host agent. */
 @Command(name = "local", description = "Manage this server's containers through its host agent.",
         subcommands = {LocalCommand.Setup.class, LocalCommand.Ps.class, LocalCommand.Start.class, LocalCommand.Stop.class,
-            LocalCommand.Restart.class, LocalCommand.Rm.class, LocalCommand.Status.class, LocalResourcesCommand.class})
+            LocalCommand.Restart.class, LocalCommand.Rm.class, LocalCommand.Status.class, LocalResourcesCommand.class,
+            LocalCommand.Rollback.class})
 public final class LocalCommand {
     static final long READY_TIMEOUT_MS = 120_000;
 
@@ -231,6 +232,22 @@ public final class LocalCommand {
             }
             cli.out().printf("removed %s%n", String.join(", ", names));
             cli.out().flush();
+        }
+    }
+
+    @Command(name = "rollback", description = "Return a container to the release it ran before, and restart it.")
+    public static final class Rollback extends BaseCommand {
+        @Parameters(paramLabel = "CONTAINER")
+        String container;
+
+        @Override
+        protected void run(CliContext cli) {
+            try (ControlClient agent = cli.localAgent()) {
+                ContainerStatus status = agent.call(AgentApi.ROLLBACK,
+                        new io.strata.config.agent.VersionRequest(null, null, container, true), ContainerStatus.class);
+                cli.out().printf("container %s runs release %s again%n", status.name(), status.release());
+                cli.out().flush();
+            }
         }
     }
 

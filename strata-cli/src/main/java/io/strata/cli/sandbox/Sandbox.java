@@ -79,7 +79,7 @@ public final class Sandbox {
         if (!Files.isDirectory(lib)) {
             throw StrataException.notFound("no distribution at %s (expected its lib folder): build it with ./strata", distribution);
         }
-        List<SandboxState.Server> servers = startAgents(options, release, lib);
+        List<SandboxState.Server> servers = startAgents(options, release, lib, distribution);
         SandboxState state = new SandboxState(options.layout(), release.version(), System.currentTimeMillis(), servers, null, null);
         Json.writeFile(home.sandboxState(), state);
         step("started " + servers.size() + " host agents on " + options.subnet() + ".1-" + servers.size() + " (" + options.coresPerServer()
@@ -134,13 +134,22 @@ public final class Sandbox {
         }
     }
 
-    private List<SandboxState.Server> startAgents(Options options, Release release, Path lib) {
+    private static void copyReleaseFile(Path distribution, Path version) {
+        try {
+            Files.copy(distribution.resolve("RELEASE"), version.resolve("RELEASE"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw StrataException.unavailable("cannot install the RELEASE file into %s: %s", version, e.getMessage());
+        }
+    }
+
+    private List<SandboxState.Server> startAgents(Options options, Release release, Path lib, Path distribution) {
         List<SandboxState.Server> servers = new ArrayList<>();
         for (int i = 1; i <= options.servers(); i++) {
             String hostname = "server" + i;
             String address = options.subnet() + "." + i;
             Path root = home.sandboxDir().resolve("servers").resolve(hostname);
             install(lib, root.resolve("versions").resolve(release.version()).resolve("lib"));
+            copyReleaseFile(distribution, root.resolve("versions").resolve(release.version()));
             long pid = launchAgent(root, hostname, address, options.coresPerServer(), release);
             servers.add(new SandboxState.Server(hostname, address, root.toString(), pid));
         }

@@ -19,6 +19,11 @@ public final class AgentApi {
     public static final String RESOURCES = "local.resources";
     public static final String RESOURCES_EDIT = "local.resources.edit";
     public static final String RESOURCES_APPLY = "local.resources.apply";
+    public static final String VERSION_INSTALL = "version.install";
+    public static final String VERSION_LIST = "version.list";
+    public static final String VERSION_SET = "version.set";
+    public static final String VERSION_REMOVE = "version.remove";
+    public static final String ROLLBACK = "local.rollback";
 
     private AgentApi() {
     }

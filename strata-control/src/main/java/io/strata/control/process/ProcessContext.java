@@ -26,7 +26,8 @@ public record ProcessContext(
         Path dataDir,
         CommandQueue commands,
         PeerConnections peers,
-        Timers timers) {
+        Timers timers,
+        ControlPlaneAccess controlPlane) {
 
     /** Runs {@code task} on the process's own thread at its next duty cycle; safe from any thread. */
     public boolean execute(Runnable task) {
