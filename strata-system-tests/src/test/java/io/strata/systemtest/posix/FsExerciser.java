@@ -123,7 +123,10 @@ public final class FsExerciser {
         this(dirA, dirB, Options.defaults());
     }
 
-    /** Runs {@code operations} random operations chosen by {@code seed}; throws {@link ExerciserFailure} on any disagreement. */
+    /**
+     * Runs {@code operations} random operations chosen by {@code seed}, then removes its files.
+     * Throws {@link ExerciserFailure} on any disagreement or failed operation.
+     */
     public Report run(long seed, int operations) {
         if (operations < 1) {
             throw new IllegalArgumentException("operations " + operations + " must be positive");
@@ -294,7 +297,7 @@ public final class FsExerciser {
                     actual = readFully(channel, offset, length);
                 }
             }
-            compare(target, offset, file.read(offset, length), actual);
+            compare("READ " + target, offset, file.read(offset, length), actual);
             bytesRead += actual.length;
         }
 
@@ -506,7 +509,8 @@ public final class FsExerciser {
     /** By hand: {@code FsExerciser <dirA> <dirB> <seed> <operations>}; exits 1 on a disagreement. */
     public static void main(String[] args) {
         if (args.length != 4) {
-            System.err.println("usage: FsExerciser <dir through mount A> <same dir through mount B> <seed> <operations>");
+            System.err.println("usage: FsExerciser <empty dir through mount A> <same dir through mount B> <seed> "
+                    + "<operations>");
             System.exit(2);
         }
         try {

@@ -30,14 +30,4 @@ class GivenMountsPosixCheck extends PosixSuite {
         String path = System.getProperty("strata.posix.mountB");
         return path == null || path.isBlank() ? mountA() : Path.of(path);
     }
-
-    @Override
-    protected int bigDirectoryEntries() {
-        return Integer.getInteger("strata.posix.bigDirectoryEntries", super.bigDirectoryEntries());
-    }
-
-    @Override
-    protected int exerciserOperations() {
-        return Integer.getInteger("strata.posix.operations", super.exerciserOperations());
-    }
 }

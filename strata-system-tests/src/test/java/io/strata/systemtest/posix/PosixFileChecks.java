@@ -17,7 +17,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,18 +47,18 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         }
         byte[] all = concat(first, second, third);
         assertThat(Files.size(a("f"))).isEqualTo(all.length);
-        assertThat(Files.readAllBytes(a("f"))).isEqualTo(all);
-        assertThat(readAt(a("f"), 5000, 100)).isEqualTo(Arrays.copyOfRange(all, 5000, 5100));
+        assertBytes(Files.readAllBytes(a("f")), all, "content");
+        assertBytes(readAt(a("f"), 5000, 100), Arrays.copyOfRange(all, 5000, 5100), "content");
         try (FileChannel channel = FileChannel.open(a("f"), StandardOpenOption.READ)) {
             assertThat(channel.read(ByteBuffer.allocate(10), all.length)).as("read at end of file").isEqualTo(-1);
-            assertThat(readFully(channel, all.length - 3, 100)).as("read across end of file")
-                    .isEqualTo(Arrays.copyOfRange(all, all.length - 3, all.length));
+            assertBytes(readFully(channel, all.length - 3, 100), Arrays.copyOfRange(all, all.length - 3, all.length),
+                    "read across end of file");
         }
         byte[] patch = pattern(4, 10_000);
         writeAt(a("f"), 2 * MIB - 5000, patch); // no O_TRUNC: the rest stays
         System.arraycopy(patch, 0, all, 2 * MIB - 5000, patch.length);
-        assertThat(Files.readAllBytes(a("f"))).isEqualTo(all);
-        assertThat(Files.readAllBytes(b("f"))).as("through mount B").isEqualTo(all);
+        assertBytes(Files.readAllBytes(a("f")), all, "content");
+        assertBytes(Files.readAllBytes(b("f")), all, "through mount B");
         assertThatThrownBy(() -> Files.readAllBytes(a("missing"))).isInstanceOf(NoSuchFileException.class);
     }
 
@@ -66,7 +68,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         try (FileChannel channel = FileChannel.open(a("f"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             assertThat(channel.size()).isEqualTo(1000);
         }
-        assertThat(Files.readAllBytes(a("f"))).isEqualTo(pattern(5, 1000));
+        assertBytes(Files.readAllBytes(a("f")), pattern(5, 1000), "content");
     }
 
     @Test
@@ -79,11 +81,38 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
                 .as("through mount B").isInstanceOf(FileAlreadyExistsException.class);
         assertThatThrownBy(() -> Files.createFile(a("d"))).isInstanceOf(FileAlreadyExistsException.class);
         assertThatThrownBy(() -> Files.createDirectory(a("f"))).isInstanceOf(FileAlreadyExistsException.class);
-        assertThat(Files.readAllBytes(a("f"))).as("left untouched").isEqualTo(pattern(6, 100));
+        assertBytes(Files.readAllBytes(a("f")), pattern(6, 100), "left untouched");
         Files.delete(a("f"));
         try (FileChannel channel = FileChannel.open(b("f"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             assertThat(channel.size()).as("a fresh file once the name is free").isZero();
         }
+    }
+
+    @Test
+    void exclusiveCreatesRacingThroughTwoMountsHaveOneWinner() throws Exception {
+        int rounds = 200;
+        CyclicBarrier start = new CyclicBarrier(2);
+        AtomicIntegerArray wins = new AtomicIntegerArray(2);
+        List<Callable<?>> racers = new ArrayList<>();
+        for (int side = 0; side < 2; side++) {
+            int racer = side;
+            racers.add(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    Path name = racer == 0 ? a("race-" + i) : b("race-" + i);
+                    start.await();
+                    try (FileChannel channel = FileChannel.open(name, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE)) {
+                        wins.incrementAndGet(racer);
+                    } catch (FileAlreadyExistsException e) {
+                        // the other racer created it first
+                    }
+                }
+                return null;
+            });
+        }
+        concurrently(racers);
+        assertThat(wins.get(0) + wins.get(1)).as("creators that won (A %d, B %d) of %d races", wins.get(0),
+                wins.get(1), rounds).isEqualTo(rounds);
     }
 
     @Test
@@ -117,7 +146,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         byte[] expected = new byte[104];
         System.arraycopy("abcdefghi".getBytes(UTF_8), 0, expected, 0, 9);
         System.arraycopy("XYjk".getBytes(UTF_8), 0, expected, 100, 4);
-        assertThat(Files.readAllBytes(a("log"))).isEqualTo(expected);
+        assertBytes(Files.readAllBytes(a("log")), expected, "content");
     }
 
     private static void writeFully(FileChannel appender, byte[] data) throws IOException {
@@ -136,7 +165,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         concurrently(List.of(() -> append(a("log"), 'A', recordsEach, recordBytes, start),
                 () -> append(b("log"), 'B', recordsEach, recordBytes, start)));
         byte[] all = Files.readAllBytes(a("log"));
-        assertThat(all).hasSize(2 * recordsEach * recordBytes);
+        assertThat(all.length).as("bytes appended by both").isEqualTo(2 * recordsEach * recordBytes);
         int[] next = new int[2];
         for (int at = 0; at < all.length; at += recordBytes) {
             String record = new String(all, at, recordBytes, UTF_8);
@@ -172,25 +201,25 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         try (RandomAccessFile file = new RandomAccessFile(a("f").toFile(), "rw")) {
             file.setLength(4097); // ftruncate shrinking inside a block
         }
-        assertThat(Files.readAllBytes(a("f"))).isEqualTo(Arrays.copyOf(data, 4097));
+        assertBytes(Files.readAllBytes(a("f")), Arrays.copyOf(data, 4097), "content");
         try (RandomAccessFile file = new RandomAccessFile(a("f").toFile(), "rw")) {
             file.setLength(300_000); // ftruncate growing: what lay beyond 4097 is gone
         }
         byte[] grown = Files.readAllBytes(b("f"));
         assertThat(grown).hasSize(300_000);
-        assertThat(Arrays.copyOf(grown, 4097)).isEqualTo(Arrays.copyOf(data, 4097));
-        assertThat(allZero(Arrays.copyOfRange(grown, 4097, 300_000))).as("grown region reads zeros").isTrue();
+        assertBytes(Arrays.copyOf(grown, 4097), Arrays.copyOf(data, 4097), "kept when grown");
+        assertZeros(Arrays.copyOfRange(grown, 4097, 300_000), "grown region reads zeros");
         sh("truncate", "-s", "5000", "f"); // truncate(2) by path
         assertThat(Files.size(b("f"))).isEqualTo(5000);
         sh("truncate", "-s", "70000", "f");
         byte[] regrown = Files.readAllBytes(a("f"));
-        assertThat(Arrays.copyOf(regrown, 4097)).isEqualTo(Arrays.copyOf(data, 4097));
-        assertThat(allZero(Arrays.copyOfRange(regrown, 4097, 70_000))).isTrue();
+        assertBytes(Arrays.copyOf(regrown, 4097), Arrays.copyOf(data, 4097), "kept when grown again");
+        assertZeros(Arrays.copyOfRange(regrown, 4097, 70_000), "grown again");
         try (FileChannel channel = FileChannel.open(a("f"), StandardOpenOption.WRITE)) {
             channel.truncate(10); // ftruncate on an open descriptor
             assertThat(channel.size()).isEqualTo(10);
         }
-        assertThat(Files.readAllBytes(b("f"))).isEqualTo(Arrays.copyOf(data, 10));
+        assertBytes(Files.readAllBytes(b("f")), Arrays.copyOf(data, 10), "content");
         assertThat(sh("stat", "-c", "%s", "f")).isEqualTo("10");
     }
 
@@ -207,7 +236,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         System.arraycopy("head".getBytes(UTF_8), 0, expected, 0, 4);
         System.arraycopy("middle".getBytes(UTF_8), 0, expected, 10 * MIB, 6);
         System.arraycopy("tail".getBytes(UTF_8), 0, expected, 20 * MIB + 3, 4);
-        assertThat(all).isEqualTo(expected);
+        assertBytes(all, expected, "the sparse file read whole");
         assertThat(sh("stat", "-c", "%s", "sparse")).isEqualTo(String.valueOf(expected.length));
         assertThat(sh("dd", "if=sparse", "bs=6", "count=1", "skip=" + 10 * MIB, "iflag=skip_bytes", "status=none"))
                 .isEqualTo("middle");
@@ -227,20 +256,20 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         assertThat(Files.size(a("huge"))).isEqualTo(atFiveGib + 8);
         assertThat(Files.size(b("huge"))).isEqualTo(atFiveGib + 8);
         assertThat(sh("stat", "-c", "%s", "huge")).isEqualTo(String.valueOf(atFiveGib + 8));
-        assertThat(readAt(b("huge"), acrossFourGib, 8)).isEqualTo(first);
-        assertThat(readAt(a("huge"), atFiveGib, 100)).as("short read at the end").isEqualTo(second);
-        assertThat(allZero(readAt(a("huge"), 0, 64 * 1024))).as("start").isTrue();
-        assertThat(allZero(readAt(a("huge"), 4 * GIB - 3 - MIB, MIB))).as("just below the first write").isTrue();
-        assertThat(allZero(readAt(b("huge"), 4 * GIB + 5, MIB))).as("just above the first write").isTrue();
-        assertThat(allZero(readAt(a("huge"), 4 * GIB + GIB / 2, MIB))).as("the middle").isTrue();
-        assertThat(allZero(readAt(b("huge"), atFiveGib - MIB, MIB))).as("just below the second write").isTrue();
+        assertBytes(readAt(b("huge"), acrossFourGib, 8), first, "content");
+        assertBytes(readAt(a("huge"), atFiveGib, 100), second, "short read at the end");
+        assertZeros(readAt(a("huge"), 0, 64 * 1024), "start");
+        assertZeros(readAt(a("huge"), 4 * GIB - 3 - MIB, MIB), "just below the first write");
+        assertZeros(readAt(b("huge"), 4 * GIB + 5, MIB), "just above the first write");
+        assertZeros(readAt(a("huge"), 4 * GIB + GIB / 2, MIB), "the middle");
+        assertZeros(readAt(b("huge"), atFiveGib - MIB, MIB), "just below the second write");
         assertThat(sh("dd", "if=huge", "bs=8", "count=1", "skip=" + atFiveGib, "iflag=skip_bytes", "status=none"))
                 .as("dd, another process, reads at 5 GiB").isEqualTo("5GiB-ok!");
         try (FileChannel channel = FileChannel.open(a("huge"), StandardOpenOption.WRITE)) {
             channel.truncate(4 * GIB + 2); // a 64-bit size for ftruncate
         }
         assertThat(Files.size(b("huge"))).isEqualTo(4 * GIB + 2);
-        assertThat(readAt(b("huge"), acrossFourGib, 8)).isEqualTo(Arrays.copyOf(first, 5));
+        assertBytes(readAt(b("huge"), acrossFourGib, 8), Arrays.copyOf(first, 5), "content");
     }
 
     @Test
@@ -253,7 +282,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
             channel.force(true); // fsync
             assertThat(Files.size(b("f"))).isEqualTo(2L * data.length);
         }
-        assertThat(Files.readAllBytes(b("f"))).isEqualTo(concat(data, data));
+        assertBytes(Files.readAllBytes(b("f")), concat(data, data), "content");
         try (FileChannel directory = FileChannel.open(workA(), StandardOpenOption.READ)) {
             directory.force(true); // fsync of a directory
         }
@@ -271,12 +300,12 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
             assertThat(Files.exists(b("tmp"))).as("gone through mount B").isFalse();
             assertThatThrownBy(() -> Files.readAllBytes(a("tmp"))).isInstanceOf(NoSuchFileException.class);
             assertThatThrownBy(() -> Files.readAllBytes(b("tmp"))).isInstanceOf(NoSuchFileException.class);
-            assertThat(readFully(channel, 0, data.length)).isEqualTo(data);
+            assertBytes(readFully(channel, 0, data.length), data, "content");
             writeFully(channel, data.length, "more".getBytes(UTF_8));
             assertThat(channel.size()).isEqualTo(data.length + 4L);
             Files.writeString(a("tmp"), "a new file under the old name");
             assertThat(inode(a("tmp"))).as("a new inode").isNotEqualTo(inode);
-            assertThat(readFully(channel, 0, data.length)).as("the open file is not the new one").isEqualTo(data);
+            assertBytes(readFully(channel, 0, data.length), data, "the open file is not the new one");
         }
         assertThat(Files.readString(b("tmp"))).isEqualTo("a new file under the old name");
     }

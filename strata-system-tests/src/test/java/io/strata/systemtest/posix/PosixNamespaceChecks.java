@@ -17,6 +17,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -108,8 +109,8 @@ public abstract class PosixNamespaceChecks extends PosixFileChecks {
         long started = System.nanoTime();
         forEachName(names, name -> Files.createFile(a("big/" + name)));
         long created = System.nanoTime();
-        assertThat(listNames(a("big"))).as("listing through A").hasSize(entries).isEqualTo(names);
-        assertThat(listNames(b("big"))).as("listing through B").hasSize(entries).isEqualTo(names);
+        assertNames(listNames(a("big")), names, "listing through A");
+        assertNames(listNames(b("big")), names, "listing through B");
         long listed = System.nanoTime();
         forEachName(names, name -> Files.delete(b("big/" + name)));
         long deleted = System.nanoTime();
@@ -162,16 +163,16 @@ public abstract class PosixNamespaceChecks extends PosixFileChecks {
         rename(a("f"), a("g"));
         assertThat(Files.exists(a("f"))).isFalse();
         assertThat(Files.exists(b("f"))).isFalse();
-        assertThat(Files.readAllBytes(b("g"))).isEqualTo(data);
+        assertBytes(Files.readAllBytes(b("g")), data, "content");
         assertThat(inode(a("g"))).as("the same file under its new name").isEqualTo(inode);
         Files.createDirectories(a("x/y"));
         rename(a("g"), a("x/y/h"));
         assertThat(Files.exists(b("g"))).isFalse();
-        assertThat(Files.readAllBytes(b("x/y/h"))).isEqualTo(data);
+        assertBytes(Files.readAllBytes(b("x/y/h")), data, "content");
         assertThat(inode(b("x/y/h"))).isEqualTo(inode);
         assertThat(listNames(workA())).containsExactly("x");
         rename(b("x/y/h"), b("x/y/h")); // onto itself: nothing happens
-        assertThat(Files.readAllBytes(a("x/y/h"))).isEqualTo(data);
+        assertBytes(Files.readAllBytes(a("x/y/h")), data, "content");
         assertThatThrownBy(() -> rename(a("missing"), a("other"))).isInstanceOf(NoSuchFileException.class);
     }
 
@@ -189,7 +190,7 @@ public abstract class PosixNamespaceChecks extends PosixFileChecks {
         assertThat(renames).as("renames done while watched").isGreaterThanOrEqualTo(10);
         assertThat(watch.reads()).as("reads done while renaming").isGreaterThanOrEqualTo(10);
         assertThat(listNames(workA())).as("no temporary name left, no second target").containsExactly("target");
-        assertThat(Files.readAllBytes(b("target"))).isEqualTo(RenameWatch.content(renames));
+        assertBytes(Files.readAllBytes(b("target")), RenameWatch.content(renames), "content");
         assertThat(nlink(a("target"))).isEqualTo(1);
     }
 
@@ -222,6 +223,7 @@ public abstract class PosixNamespaceChecks extends PosixFileChecks {
         Files.createDirectory(a("full"));
         Files.writeString(a("full/f"), "kept");
         Throwable refused = catchThrowable(() -> rename(a("src"), a("full")));
+        assertThat(refused).as("renaming a directory over a non-empty one must fail").isNotNull();
         if (!(refused instanceof FileAlreadyExistsException)) { // POSIX allows EEXIST as well as ENOTEMPTY
             assertThat(refused).isInstanceOf(FileSystemException.class).extracting(PosixNamespaceChecks::reason)
                     .isEqualTo("Directory not empty");
@@ -243,7 +245,8 @@ public abstract class PosixNamespaceChecks extends PosixFileChecks {
         Files.delete(a("orig"));
         assertThat(nlink(b("link"))).isEqualTo(2);
         assertThat(Files.readString(b("link2"))).isEqualTo("changed through a link");
-        assertThatThrownBy(() -> Files.createLink(a("link"), a("link2"))).isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> Files.createLink(a("link"), a("link2")))
+                .isInstanceOf(FileAlreadyExistsException.class);
         assertThatThrownBy(() -> Files.createLink(a("new"), a("missing"))).isInstanceOf(NoSuchFileException.class);
         Files.createDirectory(a("d"));
         assertThatThrownBy(() -> Files.createLink(a("dlink"), a("d"))).as("no hard link to a directory")
@@ -282,7 +285,7 @@ public abstract class PosixNamespaceChecks extends PosixFileChecks {
     void fifosAreSpecialFiles() throws IOException {
         sh("mkfifo", "pipe");
         assertThat(sh("stat", "-c", "%F", "pipe")).isEqualTo("fifo");
-        assertThat(Files.readAttributes(b("pipe"), java.nio.file.attribute.BasicFileAttributes.class).isOther()).isTrue();
+        assertThat(Files.readAttributes(b("pipe"), BasicFileAttributes.class).isOther()).as("S_IFIFO").isTrue();
         Files.delete(a("pipe"));
         assertThat(Files.exists(b("pipe"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }

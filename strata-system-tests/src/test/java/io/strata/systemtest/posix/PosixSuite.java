@@ -81,7 +81,8 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
         FileTime atime = FileTime.from(Instant.parse("2002-02-02T02:02:02.654321Z"));
         Files.setLastModifiedTime(a("f"), mtime);
         Files.getFileAttributeView(a("f"), BasicFileAttributeView.class).setTimes(null, atime, null);
-        assertThat(Files.getLastModifiedTime(b("f")).to(TimeUnit.MICROSECONDS)).isEqualTo(mtime.to(TimeUnit.MICROSECONDS));
+        assertThat(Files.getLastModifiedTime(b("f")).to(TimeUnit.MICROSECONDS))
+                .isEqualTo(mtime.to(TimeUnit.MICROSECONDS));
         FileTime readAtime = (FileTime) Files.getAttribute(b("f"), "lastAccessTime");
         assertThat(readAtime.to(TimeUnit.MICROSECONDS)).isEqualTo(atime.to(TimeUnit.MICROSECONDS));
         Files.setPosixFilePermissions(a("f"), PosixFilePermissions.fromString("rw-------"));
@@ -115,7 +116,9 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
             assertThat(denied.exitCode()).as("reading a 000 file as uid %d: %s", Shell.NOBODY_ID, denied).isNotZero();
             assertThat(denied.err()).contains("Permission denied");
         }
-        assertThat(Files.readString(a("f"))).as("root is not bound by the mode").isEqualTo("secret");
+        if (Shell.isRoot()) {
+            assertThat(Files.readString(a("f"))).as("root is not bound by the mode").isEqualTo("secret");
+        }
         Files.setPosixFilePermissions(a("f"), PosixFilePermissions.fromString("r--r--r--"));
         Shell.Result write = Shell.runUnprivileged("sh", "-c", "printf more >> \"$0\"", b("f").toString());
         assertThat(write.exitCode()).as("appending to a 0444 file: %s", write).isNotZero();
@@ -165,16 +168,15 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
                 System.arraycopy(data, 0, expected, offset, length);
                 size = Math.max(size, offset + length);
                 Path other = fromA ? b("f") : a("f");
-                assertThat(readAt(other, offset, length)).as("round %d: a new open on the other mount", round)
-                        .isEqualTo(data);
-                assertThat(readFully(fromA ? onB : onA, offset, length))
-                        .as("round %d: a descriptor the other mount opened before the write", round).isEqualTo(data);
+                assertBytes(readAt(other, offset, length), data, "round %d: a new open on the other mount", round);
+                assertBytes(readFully(fromA ? onB : onA, offset, length), data,
+                        "round %d: a descriptor the other mount opened before the write", round);
                 assertThat(Files.size(other)).as("round %d: the size through the other mount", round).isEqualTo(size);
             }
-            assertThat(Files.readAllBytes(b("f"))).as("the whole file, both still open")
-                    .isEqualTo(Arrays.copyOf(expected, (int) size));
+            assertBytes(Files.readAllBytes(b("f")), Arrays.copyOf(expected, (int) size),
+                    "the whole file, both still open");
         }
-        assertThat(Files.readAllBytes(a("f"))).isEqualTo(Arrays.copyOf(expected, (int) size));
+        assertBytes(Files.readAllBytes(a("f")), Arrays.copyOf(expected, (int) size), "content");
     }
 
     @Test
@@ -182,7 +184,7 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
         assertThat(Files.exists(b("later"))).isFalse(); // a negative lookup that must not be kept
         Files.writeString(a("later"), "created through A");
         assertThat(Files.readString(b("later"))).isEqualTo("created through A");
-        Files.move(a("later"), a("renamed"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        rename(a("later"), a("renamed"));
         assertThat(Files.exists(b("later"))).isFalse();
         assertThat(Files.readString(b("renamed"))).isEqualTo("created through A");
         assertThat(listNames(workB())).containsExactly("renamed");
@@ -209,7 +211,7 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
         try (FileChannel onB = FileChannel.open(b("f"), StandardOpenOption.READ)) {
             Files.delete(a("f"));
             assertThat(Files.exists(b("f"))).isFalse();
-            assertThat(readFully(onB, 0, data.length)).isEqualTo(data);
+            assertBytes(readFully(onB, 0, data.length), data, "content");
         }
         assertThat(listNames(workA())).isEmpty();
     }

@@ -17,8 +17,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,9 +55,9 @@ public abstract class PosixSuiteBase {
     /** Another mount point of the same file system (or {@link #mountA()} again). */
     protected abstract Path mountB();
 
-    /** Entries of the large-directory check; a slow file system may pass fewer. */
+    /** Entries of the large-directory check ({@code -Dstrata.posix.bigDirectoryEntries}); fewer for a slow FS. */
     protected int bigDirectoryEntries() {
-        return 100_000;
+        return Integer.getInteger("strata.posix.bigDirectoryEntries", 100_000);
     }
 
     /** Threads creating and deleting the large directory's entries. */
@@ -61,9 +65,9 @@ public abstract class PosixSuiteBase {
         return 8;
     }
 
-    /** Operations of each run of {@link FsExerciser}. */
+    /** Operations of each run of {@link FsExerciser} ({@code -Dstrata.posix.operations} for a longer run by hand). */
     protected int exerciserOperations() {
-        return 3_000;
+        return Integer.getInteger("strata.posix.operations", 3_000);
     }
 
     /** How long the concurrent reader of the atomic-rename check watches. */
@@ -140,7 +144,7 @@ public abstract class PosixSuiteBase {
 
     /** Writes {@code data} at {@code position} of {@code file} through a new channel, closed afterwards. */
     protected static void writeAt(Path file, long position, byte[] data, OpenOption... extra) throws IOException {
-        java.util.Set<OpenOption> options = new java.util.HashSet<>(List.of(extra));
+        Set<OpenOption> options = new HashSet<>(List.of(extra));
         options.add(StandardOpenOption.WRITE);
         try (FileChannel channel = FileChannel.open(file, options)) {
             writeFully(channel, position, data);
@@ -158,7 +162,7 @@ public abstract class PosixSuiteBase {
             }
             at += n;
         }
-        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        return Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     /** Up to {@code length} bytes at {@code position} of {@code file}, through a new channel. */
@@ -168,13 +172,40 @@ public abstract class PosixSuiteBase {
         }
     }
 
-    protected static boolean allZero(byte[] data) {
-        for (byte value : data) {
-            if (value != 0) {
-                return false;
+    /** Fails naming the first differing offset (AssertJ would print both arrays whole). */
+    protected static void assertBytes(byte[] actual, byte[] expected, String description, Object... args) {
+        int differs = Arrays.mismatch(actual, expected);
+        if (differs < 0) {
+            return;
+        }
+        String detail = differs < Math.min(actual.length, expected.length)
+                ? String.format("read 0x%02x, expected 0x%02x", actual[differs] & 0xff, expected[differs] & 0xff)
+                : "one of them ends there";
+        throw new AssertionError(String.format(description, args) + ": read " + actual.length + " bytes, expected "
+                + expected.length + "; first difference at offset " + differs + " (" + detail + ")");
+    }
+
+    /** Fails naming the first byte that is not zero. */
+    protected static void assertZeros(byte[] actual, String description) {
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i] != 0) {
+                throw new AssertionError(description + ": " + actual.length + " bytes must read as zeros; offset " + i
+                        + " holds 0x" + Integer.toHexString(actual[i] & 0xff));
             }
         }
-        return true;
+    }
+
+    /** Fails naming what is missing and what is extra (AssertJ would print 100,000 names). */
+    protected static void assertNames(Set<String> actual, Set<String> expected, String description) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        Set<String> extra = new TreeSet<>(actual);
+        extra.removeAll(expected);
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new AssertionError(description + ": " + actual.size() + " names, expected " + expected.size()
+                    + "; missing " + missing.size() + " " + missing.stream().limit(10).toList() + ", unexpected "
+                    + extra.size() + " " + extra.stream().limit(10).toList());
+        }
     }
 
     /**

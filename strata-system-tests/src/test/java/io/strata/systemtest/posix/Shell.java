@@ -88,8 +88,9 @@ final class Shell {
             argv.addAll(List.of("setpriv", "--reuid=" + NOBODY_ID, "--regid=" + NOBODY_ID, "--clear-groups"));
             argv.addAll(Arrays.asList(command));
         } else if (onPath("su")) {
-            // sh -c 'exec "$0" "$@"' cmd args...: the arguments pass through without quoting
-            argv.addAll(List.of("su", "-s", "/bin/sh", "nobody", "-c", "exec \"$0\" \"$@\""));
+            // sh -c 'exec "$0" "$@"' cmd args...: the arguments pass through unquoted; "--" keeps su from
+            // taking the command's own options (a second -c) for its own
+            argv.addAll(List.of("su", "-s", "/bin/sh", "-c", "exec \"$0\" \"$@\"", "--", "nobody"));
             argv.addAll(Arrays.asList(command));
         } else {
             throw new AssertionError("permission checks need setpriv (util-linux) or su to run a command as "
