@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Regular files: open, read, write and close; O_APPEND, O_EXCL and O_TRUNC; truncate growing and
- * shrinking; holes; offsets past 4 GiB; fsync; unlinked open files; statfs.
+ * shrinking; holes; offsets past 4 GiB; fsync; shared and private mmap; unlinked open files; statfs.
  */
 public abstract class PosixFileChecks extends PosixSuiteBase {
     private static final long GIB = 1L << 30;
@@ -102,6 +103,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
                     start.await();
                     try (FileChannel channel = FileChannel.open(name, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE)) {
+                        writeFully(channel, 0, new byte[] {(byte) ('A' + racer)});
                         wins.incrementAndGet(racer);
                     } catch (FileAlreadyExistsException e) {
                         // the other racer created it first
@@ -113,6 +115,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         concurrently(racers);
         assertThat(wins.get(0) + wins.get(1)).as("creators that won (A %d, B %d) of %d races", wins.get(0),
                 wins.get(1), rounds).isEqualTo(rounds);
+        assertThat(Files.size(b("race-0"))).as("the winner's byte").isEqualTo(1);
     }
 
     @Test
@@ -286,6 +289,31 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         try (FileChannel directory = FileChannel.open(workA(), StandardOpenOption.READ)) {
             directory.force(true); // fsync of a directory
         }
+    }
+
+    @Test
+    void sharedMappingsReadAndWriteTheFile() throws IOException {
+        byte[] data = pattern(13, 3 * 4096 + 100);
+        Files.write(a("f"), data);
+        try (FileChannel onA = FileChannel.open(a("f"), StandardOpenOption.READ)) {
+            MappedByteBuffer view = onA.map(FileChannel.MapMode.READ_ONLY, 0, data.length);
+            byte[] mapped = new byte[data.length];
+            view.get(mapped);
+            assertBytes(mapped, data, "read through a shared read-only mapping");
+        }
+        byte[] patch = "written through a mapping".getBytes(UTF_8);
+        try (FileChannel onB = FileChannel.open(b("f"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer shared = onB.map(FileChannel.MapMode.READ_WRITE, 0, data.length);
+            shared.put(4090, patch); // across a page boundary
+            shared.force(); // msync
+        }
+        System.arraycopy(patch, 0, data, 4090, patch.length);
+        assertBytes(Files.readAllBytes(a("f")), data, "after msync through mount B, read through mount A");
+        try (FileChannel onA = FileChannel.open(a("f"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer copy = onA.map(FileChannel.MapMode.PRIVATE, 0, 100);
+            copy.put(0, (byte) ~data[0]);
+        }
+        assertBytes(Files.readAllBytes(b("f")), data, "a private mapping's writes stay private");
     }
 
     @Test
