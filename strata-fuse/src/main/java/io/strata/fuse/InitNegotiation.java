@@ -6,7 +6,9 @@ import static io.strata.fuse.FuseProtocol.FUSE_ATOMIC_O_TRUNC;
 import static io.strata.fuse.FuseProtocol.FUSE_AUTO_INVAL_DATA;
 import static io.strata.fuse.FuseProtocol.FUSE_BIG_WRITES;
 import static io.strata.fuse.FuseProtocol.FUSE_CACHE_SYMLINKS;
+import static io.strata.fuse.FuseProtocol.FUSE_DIRECT_IO_ALLOW_MMAP;
 import static io.strata.fuse.FuseProtocol.FUSE_DO_READDIRPLUS;
+import static io.strata.fuse.FuseProtocol.FUSE_INIT_EXT;
 import static io.strata.fuse.FuseProtocol.FUSE_MAX_PAGES;
 import static io.strata.fuse.FuseProtocol.FUSE_PARALLEL_DIROPS;
 import static io.strata.fuse.FuseProtocol.FUSE_READDIRPLUS_AUTO;
@@ -28,7 +30,13 @@ import io.strata.runtime.StrataException;
  *       `ls -l` of a large directory gets attributes with the names instead of one lookup each;</li>
  *   <li>AUTO_INVAL_DATA: when refreshed attributes show another size or mtime, the kernel drops the
  *       file's cached pages, a cheap first line of coherence with other mounts;</li>
- *   <li>CACHE_SYMLINKS: a symlink's target never changes, so the kernel may keep it.</li>
+ *   <li>CACHE_SYMLINKS: a symlink's target never changes, so the kernel may keep it;</li>
+ *   <li>DIRECT_IO_ALLOW_MMAP (with INIT_EXT, which makes the kernel read the reply's flags2): without
+ *       it a shared mmap of a file opened with FOPEN_DIRECT_IO fails with ENODEV, so Java's
+ *       FileChannel.map, Python's mmap, SQLite's shared memory and the like would fail on direct-IO
+ *       mounts. With it the mapping goes through the page cache (written back on msync or
+ *       eviction), and the kernel invalidates cached pages when the file is mapped and on each
+ *       direct write through this mount.</li>
  * </ul>
  * Not asked for: WRITEBACK_CACHE (a write must be acknowledged by the file system to be visible to
  * other mounts, so the kernel must not hold dirty pages); POSIX_LOCKS/FLOCK_LOCKS (the kernel then
@@ -44,7 +52,8 @@ final class InitNegotiation {
 
     static long wantedFlags(MountOptions options) {
         long flags = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_ATOMIC_O_TRUNC | FUSE_PARALLEL_DIROPS
-                | FUSE_ASYNC_DIO | FUSE_AUTO_INVAL_DATA | FUSE_CACHE_SYMLINKS;
+                | FUSE_ASYNC_DIO | FUSE_AUTO_INVAL_DATA | FUSE_CACHE_SYMLINKS | FUSE_INIT_EXT
+                | FUSE_DIRECT_IO_ALLOW_MMAP;
         return switch (options.readdirPlus()) {
             case NEVER -> flags;
             case AUTO -> flags | FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO;

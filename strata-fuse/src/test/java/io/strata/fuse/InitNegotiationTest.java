@@ -23,7 +23,8 @@ class InitNegotiationTest {
         assertThat(p.maxReadaheadBytes()).as("no more than the kernel offered").isEqualTo(128 * 1024);
         for (long flag : new long[] {FuseProtocol.FUSE_ASYNC_READ, FuseProtocol.FUSE_BIG_WRITES,
             FuseProtocol.FUSE_MAX_PAGES, FuseProtocol.FUSE_ATOMIC_O_TRUNC, FuseProtocol.FUSE_PARALLEL_DIROPS,
-            FuseProtocol.FUSE_ASYNC_DIO, FuseProtocol.FUSE_DO_READDIRPLUS, FuseProtocol.FUSE_READDIRPLUS_AUTO}) {
+            FuseProtocol.FUSE_ASYNC_DIO, FuseProtocol.FUSE_DO_READDIRPLUS, FuseProtocol.FUSE_READDIRPLUS_AUTO,
+            FuseProtocol.FUSE_INIT_EXT, FuseProtocol.FUSE_DIRECT_IO_ALLOW_MMAP}) {
             assertThat(p.has(flag)).as("flag %x", flag).isTrue();
         }
         for (long flag : new long[] {FuseProtocol.FUSE_WRITEBACK_CACHE, FuseProtocol.FUSE_POSIX_LOCKS,

@@ -194,6 +194,21 @@ abstract class PosixBehaviourTestBase {
     }
 
     @Test
+    void sharedMappingsReadAndWriteTheFile() throws IOException {
+        Files.writeString(p("mapped"), "hello mapping");
+        try (FileChannel channel = FileChannel.open(p("mapped"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            var readOnly = channel.map(FileChannel.MapMode.READ_ONLY, 0, 13);
+            assertThat(readOnly.get(6)).isEqualTo((byte) 'm');
+            var shared = channel.map(FileChannel.MapMode.READ_WRITE, 0, 13);
+            shared.put(0, (byte) 'J');
+            shared.force(); // msync: written back through the file system
+            var privateCopy = channel.map(FileChannel.MapMode.PRIVATE, 0, 13);
+            privateCopy.put(1, (byte) 'X');
+        }
+        assertThat(Files.readString(p("mapped"))).isEqualTo("Jello mapping");
+    }
+
+    @Test
     void writesPastTheEndLeaveHolesThatReadAsZeros() throws IOException {
         try (FileChannel channel = FileChannel.open(p("sparse"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap("head".getBytes(UTF_8)), 0);
