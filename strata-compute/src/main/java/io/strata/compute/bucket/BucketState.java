@@ -202,6 +202,9 @@ public final class BucketState {
         }
         long end = Math.min(file.size, offset + Math.min(length, Long.MAX_VALUE - offset));
         List<Segment> segments = new ArrayList<>();
+        if (offset >= end) {
+            return segments;
+        }
         long position = offset;
         for (Piece piece : file.extents.overlapping(offset, end)) {
             Piece clipped = piece.clip(offset, end);
