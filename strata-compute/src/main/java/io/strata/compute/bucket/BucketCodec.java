@@ -165,11 +165,15 @@ public final class BucketCodec {
         long extentId = in.readId();
         int dataShards = in.readInt();
         int parityShards = in.readInt();
-        int chunkBytes = Math.multiplyExact(in.readInt(), SpaceMap.BLOCK_BYTES);
+        int chunkBlocks = in.readInt();
+        if (chunkBlocks <= 0 || chunkBlocks > Integer.MAX_VALUE / SpaceMap.BLOCK_BYTES) {
+            throw new IllegalArgumentException("stripe chunk of " + chunkBlocks + " blocks");
+        }
+        int chunkBytes = chunkBlocks * SpaceMap.BLOCK_BYTES;
         int storedData = in.readInt();
         long dataBytes = in.readLong();
         int shardCount = dataShards + parityShards;
-        if (dataShards < 0 || parityShards < 0 || shardCount > 64) {
+        if (dataShards < 0 || parityShards < 0 || shardCount < 0 || shardCount > 64) {
             throw new IllegalArgumentException("stripe of " + dataShards + "+" + parityShards + " shards");
         }
         List<ChunkAddress> shards = new ArrayList<>(shardCount);
