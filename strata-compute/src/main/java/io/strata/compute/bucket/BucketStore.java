@@ -1,0 +1,134 @@
+package io.strata.compute.bucket;
+
+import io.strata.compute.layout.Stripe;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
+
+/**
+ * All of one bucket's replicated state, and the few steps every command handler shares (finding
+ * inodes, destroying them, counting stripe references). Handlers validate everything first and
+ * mutate afterwards, so a refusal leaves this untouched.
+ */
+final class BucketStore {
+    /** How many decided transactions a participant remembers, to answer re-sent messages alike. */
+    static final int FINISHED_TX_CAPACITY = 4096;
+
+    /** The outcome a participant remembers of a transaction it no longer holds. */
+    record Finished(boolean committed, int errno) {
+    }
+
+    final int bucket;
+    final int bucketCount;
+    long nextInoCounter = 1;
+    long nextExtentCounter = 1;
+    long nextTxCounter = 1;
+    long nextGeneration = 1;
+    final TreeMap<Long, Inode> inodes = new TreeMap<>();
+    final StripeTable stripes = new StripeTable();
+    final SpaceMap space = new SpaceMap();
+    final CapacityLedger capacity = new CapacityLedger();
+    final OpenFiles open = new OpenFiles();
+    final RequestDedup dedup = new RequestDedup();
+    final LockTable locks = new LockTable();
+    final TreeMap<Long, PreparedTx> prepared = new TreeMap<>();
+    final LinkedHashMap<Long, Finished> finished = new LinkedHashMap<>();
+    final TreeMap<Long, CoordinatorTx> coordinated = new TreeMap<>();
+
+    BucketStore(int bucket, int bucketCount) {
+        if (bucketCount <= 0 || bucketCount > Inodes.MAX_BUCKETS || bucket < 0 || bucket >= bucketCount) {
+            throw new IllegalArgumentException("bucket " + bucket + " of " + bucketCount + " does not exist");
+        }
+        this.bucket = bucket;
+        this.bucketCount = bucketCount;
+    }
+
+    boolean owns(long id) {
+        return Inodes.bucketOf(id) == bucket;
+    }
+
+    Inode inode(long ino) {
+        if (!owns(ino)) {
+            throw FsException.of(Errno.ESTALE, "inode %s belongs to bucket %d, not %d", Inodes.format(ino),
+                    Inodes.bucketOf(ino), bucket);
+        }
+        Inode inode = inodes.get(ino);
+        if (inode == null) {
+            throw FsException.of(Errno.ENOENT, "inode %s does not exist", Inodes.format(ino));
+        }
+        return inode;
+    }
+
+    Inode directory(long ino) {
+        Inode inode = inode(ino);
+        if (!inode.isDirectory()) {
+            throw FsException.of(Errno.ENOTDIR, "inode %s is a %s, not a directory", Inodes.format(ino), inode.type);
+        }
+        return inode;
+    }
+
+    long allocateIno() {
+        if (nextInoCounter >= Inodes.ROOT_FLAG) {
+            throw FsException.of(Errno.ENOSPC, "bucket %d has used every inode number", bucket);
+        }
+        return Inodes.id(bucket, nextInoCounter++);
+    }
+
+    Inode newInode(long ino, int fsId, FileType type, int mode, int uid, int gid, long timeNs) {
+        Inode inode = new Inode(ino, fsId, type, nextGeneration++);
+        inode.mode = mode & Inode.PERMISSION_BITS;
+        inode.uid = uid;
+        inode.gid = gid;
+        inode.nlink = type == FileType.DIR ? 2 : 1;
+        inode.touchAll(timeNs);
+        return inode;
+    }
+
+    void insert(Inode inode) {
+        if (inodes.putIfAbsent(inode.ino, inode) != null) {
+            throw new IllegalStateException("inode " + Inodes.format(inode.ino) + " exists already");
+        }
+        capacity.addInodes(inode.fsId, 1);
+    }
+
+    /** Forgets an inode and frees its data. */
+    void destroy(Inode inode) {
+        if (inode.extents != null) {
+            applyChange(inode, inode.extents.clear());
+        }
+        inodes.remove(inode.ino);
+        open.forget(inode.ino);
+        capacity.addInodes(inode.fsId, -1);
+    }
+
+    /** Destroys a non-directory that has no name left and is not open. */
+    void destroyIfUnused(Inode inode) {
+        if (inode.nlink == 0 && !open.isOpen(inode.ino)) {
+            destroy(inode);
+        }
+    }
+
+    /** Counts references for an extent map change: added pieces first, so trimmed stripes never reach zero. */
+    void applyChange(Inode file, ExtentMap.Change change) {
+        for (Piece piece : change.added()) {
+            stripes.addReference(piece.extentId());
+        }
+        for (Piece piece : change.removed()) {
+            Stripe freed = stripes.release(piece.extentId());
+            if (freed != null) {
+                space.free(freed);
+            }
+        }
+        capacity.addUsed(file.fsId, change.bytesDelta());
+    }
+
+    void rememberFinished(long txId, Finished outcome) {
+        finished.remove(txId);
+        finished.put(txId, outcome);
+        if (finished.size() > FINISHED_TX_CAPACITY) {
+            Iterator<Long> oldest = finished.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+}
