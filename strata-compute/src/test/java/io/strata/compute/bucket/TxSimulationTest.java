@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /** Many concurrent transactions under crashes, loss, duplication and reordering, from seeds. */
 class TxSimulationTest {
-    private static final int RUNS = 60;
+    private static final int RUNS = 150;
     private static final int STEPS = 400;
 
     @Test
