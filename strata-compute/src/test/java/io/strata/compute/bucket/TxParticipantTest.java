@@ -172,6 +172,10 @@ class TxParticipantTest {
         prepare(txId, 0, new LockEntry(f.root, "x"));
         assertThat(f.errno(new BucketCommand.DeleteFilesystem(Fixture.FS))).isEqualTo(EBUSY);
         f.apply(new TxAbort(txId));
+        long creating = tx();
+        prepare(creating, 0, new CreateInode(Fixture.FS, FileType.DIR, 0700, 1, 1, 0, null, f.root));
+        assertThat(f.errno(new BucketCommand.DeleteFilesystem(Fixture.FS))).isEqualTo(EBUSY);
+        f.apply(new TxAbort(creating));
         f.apply(new BucketCommand.DeleteFilesystem(Fixture.FS));
         assertThat(f.state.inodeCount()).isZero();
     }
