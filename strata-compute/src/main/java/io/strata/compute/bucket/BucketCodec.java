@@ -297,6 +297,12 @@ public final class BucketCodec {
                     out.writeLong(c.timeNs());
                     writeOrigin(out, c.origin());
                 }
+                default -> writeChanges(out, command);
+            }
+        }
+
+        private static void writeChanges(BinaryOut out, BucketCommand command) {
+            switch (command) {
                 case Unlink c -> writeNameCommand(out, 4, c.parent(), c.name(), c.timeNs(), c.origin());
                 case Rmdir c -> writeNameCommand(out, 5, c.parent(), c.name(), c.timeNs(), c.origin());
                 case Link c -> {

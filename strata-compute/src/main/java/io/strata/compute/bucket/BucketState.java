@@ -335,4 +335,9 @@ public final class BucketState {
     BucketStore store() {
         return store;
     }
+
+    /** The inode number the next create will allocate. */
+    long nextInoNumberForTests() {
+        return Inodes.id(store.bucket, store.nextInoCounter);
+    }
 }

@@ -76,6 +76,14 @@ final class HousekeepingCommands {
                 throw FsException.of(Errno.EBUSY, "fs %d has inode %s in a transaction", c.fsId(), Inodes.format(ino));
             }
         }
+        for (PreparedTx tx : store.prepared.values()) {
+            for (Inode created : tx.createdInodes.values()) {
+                if (created.fsId == c.fsId()) {
+                    throw FsException.of(Errno.EBUSY, "fs %d has inode %s being created by transaction %s", c.fsId(),
+                            Inodes.format(created.ino), Inodes.format(tx.txId));
+                }
+            }
+        }
         List<Inode> doomed = new ArrayList<>();
         for (Inode inode : store.inodes.values()) {
             if (inode.fsId == c.fsId()) {

@@ -19,6 +19,9 @@ final class NamespaceCommands {
     }
 
     CommandResult createRoot(CreateRoot c) {
+        if (c.fsId() < 0) {
+            throw FsException.of(Errno.EINVAL, "fs id %d is negative", c.fsId());
+        }
         int owner = Inodes.rootBucket(c.fsId(), store.bucketCount);
         if (owner != store.bucket) {
             throw FsException.of(Errno.EINVAL, "the root of fs %d belongs to bucket %d, not %d", c.fsId(), owner, store.bucket);
@@ -47,6 +50,9 @@ final class NamespaceCommands {
     }
 
     CommandResult create(Create c) {
+        if (c.type() == null) {
+            throw FsException.of(Errno.EINVAL, "create of '%s' names no file type", c.name());
+        }
         Inode parent = store.directory(c.parent());
         Names.check(c.name());
         store.locks.requireWritable(parent.ino);

@@ -123,6 +123,9 @@ final class TxParticipant {
     }
 
     private TxAnswer putEntry(PreparedTx tx, PutEntry p) {
+        if (p.type() == null || p.ino() == 0) {
+            throw FsException.of(Errno.EINVAL, "entry '%s' needs an inode and a type", p.name());
+        }
         Directory.Entry current = lockedEntry(tx, p.dir(), p.name());
         if (p.expectedIno() == 0 && current != null) {
             throw FsException.of(Errno.EEXIST, "'%s' exists in %s", p.name(), Inodes.format(p.dir()));
@@ -149,6 +152,9 @@ final class TxParticipant {
     }
 
     private TxAnswer createInode(PreparedTx tx, CreateInode ci, long timeNs) {
+        if (ci.type() == null || ci.fsId() < 0) {
+            throw FsException.of(Errno.EINVAL, "a new inode needs a type and an fs id");
+        }
         if (ci.type() == FileType.SYMLINK) {
             Names.checkSymlinkTarget(ci.symlinkTarget());
         }

@@ -135,6 +135,8 @@ class NamespaceTest {
         assertThat(f.errno(f.createCommand(missing, "x", FileType.FILE))).isEqualTo(ENOENT);
         long elsewhere = Inodes.id(3, 1);
         assertThat(f.errno(f.createCommand(elsewhere, "x", FileType.FILE))).isEqualTo(ESTALE);
+        assertThat(f.errno(new Create(f.root, "t", null, 0644, 1, 1, 0, null, true, 1, RequestOrigin.NONE))).isEqualTo(EINVAL);
+        assertThat(f.errno(new CreateRoot(-1, 0755, 0, 0, 1))).isEqualTo(EINVAL);
         assertThatThrownBy(() -> f.state.getattr(missing))
                 .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.errno()).isEqualTo(ENOENT));
         assertThatThrownBy(() -> f.state.lookup(f.root, "nope"))

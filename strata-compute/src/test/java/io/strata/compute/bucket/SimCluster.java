@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Buckets of three replicas each, every command going through the binary codec into a log that
@@ -112,10 +113,41 @@ final class SimCluster {
         if (!(started instanceof CommandResult.TxStarted(long txId))) {
             return new Outcome(0, started instanceof CommandResult.AttrResult(Attributes a) ? a : null);
         }
-        TxCoordinator.Progress progress = new TxCoordinator.Progress();
-        for (int step = 0; step < 10_000; step++) {
-            CoordinatorTx tx = leader(coordinator).coordinatorTx(txId).orElse(null);
-            TxCoordinator.Next next = TxCoordinator.next(tx, coordinator, bucketCount, progress);
+        Run run = new Run(coordinator, txId);
+        for (int step = 0; step < 10_000 && run.outcome == null; step++) {
+            run.step(run.next());
+        }
+        if (run.outcome == null) {
+            throw new AssertionError("transaction " + Inodes.format(txId) + " did not finish");
+        }
+        return run.outcome;
+    }
+
+    /** Starts a transaction to be stepped by hand. */
+    Run begin(int coordinator, NamespaceOp op) {
+        long txId = leader(coordinator).nextTxId();
+        submit(coordinator, new BucketCommand.TxBegin(txId, op, RequestOrigin.NONE, op.timeNs()));
+        return new Run(coordinator, txId);
+    }
+
+    /** One transaction driven step by step: look at what comes next, then do it. */
+    final class Run {
+        final int coordinator;
+        final long txId;
+        final TxCoordinator.Progress progress = new TxCoordinator.Progress();
+        Outcome outcome;
+
+        Run(int coordinator, long txId) {
+            this.coordinator = coordinator;
+            this.txId = txId;
+        }
+
+        TxCoordinator.Next next() {
+            return TxCoordinator.next(leader(coordinator).coordinatorTx(txId).orElseThrow(), coordinator, bucketCount, progress);
+        }
+
+        void step(TxCoordinator.Next next) {
+            CoordinatorTx tx = leader(coordinator).coordinatorTx(txId).orElseThrow();
             for (TxCoordinator.Send send : next.sends()) {
                 CommandResult answer = submit(send.bucket(), send.command());
                 if (send.command() instanceof BucketCommand.TxPrepare prepare) {
@@ -127,16 +159,22 @@ final class SimCluster {
             if (next.submit() != null) {
                 submit(coordinator, next.submit());
                 if (next.submit() instanceof BucketCommand.TxFinished) {
-                    return new Outcome(tx.errno(), tx.result());
+                    outcome = new Outcome(tx.errno(), tx.result());
                 }
             }
         }
-        throw new AssertionError("transaction " + Inodes.format(txId) + " did not finish");
+
+        Outcome finish() {
+            for (int step = 0; step < 10_000 && outcome == null; step++) {
+                step(next());
+            }
+            return outcome;
+        }
     }
 
     /** Every inode of every bucket, by number. */
     Map<Long, Attributes> allInodes() {
-        Map<Long, Attributes> all = new HashMap<>();
+        Map<Long, Attributes> all = new TreeMap<>();
         for (int b = 0; b < bucketCount; b++) {
             for (long ino : leader(b).inodeNumbers()) {
                 all.put(ino, leader(b).getattr(ino));

@@ -144,6 +144,34 @@ class TxFlowTest {
     }
 
     @Test
+    void twoCrossingDirectoryMovesCannotBothCommit() {
+        // root/a/d and root/b/c; moving a under c and b under d at once would make a -> c -> b -> d -> a.
+        String aName = c.nameIn(c.root, "a", 1);
+        long a = mkdir(c.root, aName);
+        String bName = c.nameIn(c.root, "b", 2);
+        long b = mkdir(c.root, bName);
+        long d = mkdir(a, c.nameIn(a, "d", 3));
+        long cc = mkdir(b, c.nameIn(b, "c", 3));
+        SimCluster.Run first = c.begin(0, new NamespaceOp.Rename(c.root, aName, cc, "x", 0, now()));
+        SimCluster.Run second = c.begin(0, new NamespaceOp.Rename(c.root, bName, d, "y", 0, now()));
+        // Each has locked its names and guarded its new parent's ancestors; neither has changed anything yet.
+        for (SimCluster.Run run : List.of(first, second)) {
+            while (!isFinalRound(run.next())) {
+                run.step(run.next());
+            }
+        }
+        SimCluster.Outcome firstOutcome = first.finish();
+        SimCluster.Outcome secondOutcome = second.finish();
+        assertThat(List.of(firstOutcome.errno(), secondOutcome.errno())).as("one of them must lose").contains(EBUSY);
+        c.checkNamespace("crossing moves");
+    }
+
+    private static boolean isFinalRound(TxCoordinator.Next next) {
+        return next.sends().stream().anyMatch(send -> send.command() instanceof TxPrepare prepare
+                && prepare.ops().stream().anyMatch(op -> op instanceof TxOp.SetParent));
+    }
+
+    @Test
     void replacementsFlagsAndTypeMismatches() {
         long dir = mkdir(c.root, c.nameIn(c.root, "d", 2));
         String emptyName = c.nameIn(dir, "e", 1);
