@@ -14,7 +14,7 @@ final class RoleServices {
         return switch (role) {
             case DRIVE -> io.strata.drive.process.DriveService.standard();
             case FRONTEND -> new io.strata.frontend.process.FrontendService();
-            case COMPUTE -> new IdleService(role);
+            case COMPUTE -> new io.strata.compute.process.ComputeService();
             case MANAGEMENT -> throw new IllegalArgumentException("the management process is not a role process");
         };
     }

@@ -63,22 +63,37 @@ public final class BucketClient {
         }
         ByteBuffer header = ByteBuffer.allocate(4).order(Frame.ORDER).putInt(bucket).flip();
         send(bucket, BucketFrames.BUCKET_REQUEST, new ByteBuffer[] {header, ByteBuffer.wrap(body)}, null, callback,
-                deadline(), 0);
+                deadline(), 0, null);
+    }
+
+    /** The raw answer of a bucket: {@code status} 0 with the reply body, or an errno / {@link BucketFrames#RETRY} with none. */
+    public interface RawCallback {
+        void done(int status, byte[] body);
+    }
+
+    /** Sends a frame of any bucket type to the bucket's leader, following leaders as {@link #call} does. */
+    public void raw(int bucket, short type, ByteBuffer[] parts, RawCallback callback) {
+        send(bucket, type, parts, null, (status, result) -> callback.done(status, null), deadline(), 0, callback);
     }
 
     /** Writes file data through the file's bucket; {@code data} is not copied and returns through {@code onSent}. */
     public void write(BucketFrames.WriteHeader header, ByteBuffer data, Runnable onSent, Callback callback) {
         send(header.bucket(), BucketFrames.BUCKET_WRITE, new ByteBuffer[] {BucketFrames.writeHeader(header), data}, onSent,
-                callback, deadline(), 0);
+                callback, deadline(), 0, null);
     }
 
     private long deadline() {
         return context.clock().nanoTime() + TimeUnit.MILLISECONDS.toNanos(patienceMs);
     }
 
-    private void send(int bucket, short type, ByteBuffer[] parts, Runnable onSent, Callback callback, long deadlineNanos, int attempt) {
+    private void send(int bucket, short type, ByteBuffer[] parts, Runnable onSent, Callback callback, long deadlineNanos, int attempt,
+            RawCallback raw) {
         Integer leader = leaderOf(bucket, attempt);
         if (leader == null) {
+            if (raw != null) {
+                raw.done(2, null);
+                return;
+            }
             finish(onSent, callback, 2, null);
             return;
         }
@@ -99,7 +114,17 @@ public final class BucketClient {
                             leaders.remove(bucket);
                         }
                     }
-                    retry(bucket, type, parts, onSent, callback, deadlineNanos, attempt, hint >= 0 && hint != leader && attempt < 3);
+                    retry(bucket, type, parts, onSent, callback, deadlineNanos, attempt, hint >= 0 && hint != leader && attempt < 3, raw);
+                    return;
+                }
+                if (raw != null) {
+                    byte[] bytes = null;
+                    if (status == 0) {
+                        ByteBuffer body = BucketFrames.replyBody(frame.payload());
+                        bytes = new byte[body.remaining()];
+                        body.get(bytes);
+                    }
+                    raw.done(status, bytes);
                     return;
                 }
                 JsonNode result = null;
@@ -119,19 +144,23 @@ public final class BucketClient {
             @Override
             public void onFailure(String reason) {
                 leaders.remove(bucket);
-                retry(bucket, type, parts, onSent, callback, deadlineNanos, attempt, false);
+                retry(bucket, type, parts, onSent, callback, deadlineNanos, attempt, false, raw);
             }
         }, null, views);
     }
 
     private void retry(int bucket, short type, ByteBuffer[] parts, Runnable onSent, Callback callback, long deadlineNanos,
-            int attempt, boolean atOnce) {
+            int attempt, boolean atOnce, RawCallback raw) {
         if (context.clock().nanoTime() > deadlineNanos) {
+            if (raw != null) {
+                raw.done(EIO, null);
+                return;
+            }
             finish(onSent, callback, EIO, null);
             return;
         }
         long pause = atOnce ? 0 : PAUSES_MS[Math.min(attempt, PAUSES_MS.length - 1)];
-        context.timers().after(pause, () -> send(bucket, type, parts, onSent, callback, deadlineNanos, attempt + 1));
+        context.timers().after(pause, () -> send(bucket, type, parts, onSent, callback, deadlineNanos, attempt + 1, raw));
     }
 
     private static void finish(Runnable onSent, Callback callback, int status, JsonNode result) {

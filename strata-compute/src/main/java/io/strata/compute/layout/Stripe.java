@@ -46,6 +46,7 @@ public record Stripe(
         return (missing & (1L << shard)) != 0;
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDegraded() {
         return missing != 0;
     }

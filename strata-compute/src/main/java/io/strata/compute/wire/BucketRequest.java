@@ -25,6 +25,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = BucketRequest.Layout.class, name = "layout"),
     @JsonSubTypes.Type(value = BucketRequest.Open.class, name = "open"),
     @JsonSubTypes.Type(value = BucketRequest.Release.class, name = "release"),
+    @JsonSubTypes.Type(value = BucketRequest.TxPhase.class, name = "tx-phase"),
 })
 public sealed interface BucketRequest {
     @JsonIgnore
@@ -112,6 +113,13 @@ public sealed interface BucketRequest {
     record Release(Caller caller, long ino, long handle) implements BucketRequest {
         public long routingIno() {
             return ino;
+        }
+    }
+
+    /** A participant holding a prepared transaction asks its coordinator bucket how it stands. */
+    record TxPhase(Caller caller, long txId) implements BucketRequest {
+        public long routingIno() {
+            return txId;
         }
     }
 }

@@ -133,8 +133,15 @@ public final class PeerConnections {
             }
             return false;
         });
+        java.util.Set<Connection> stuck = new java.util.HashSet<>();
         for (Pending request : expired) {
+            stuck.add(request.connection());
             request.handler().onFailure("no answer in time");
+        }
+        // a peer that answers nothing in time is not trusted with what is still queued for it: the
+        // connection is dropped, so no buffer handed to it can be written after its owner moved on
+        for (Connection connection : stuck) {
+            connection.close();
         }
         return expired.size();
     }

@@ -43,6 +43,7 @@ import java.util.function.Consumer;
  * mount is seen by a read that starts afterwards through any other.
  */
 public final class StrataFilesystem implements FuseFilesystem {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StrataFilesystem.class);
     private static final long ENTRY_TIMEOUT_NS = 0;
     private static final long ATTR_TIMEOUT_NS = 0;
     private static final int READDIR_PAGE = 256;
@@ -96,7 +97,14 @@ public final class StrataFilesystem implements FuseFilesystem {
                 reply.error(status);
                 return;
             }
-            onResult.accept(type == JsonNode.class ? type.cast(result) : Json.fromTree(result, type));
+            try {
+                onResult.accept(type == JsonNode.class ? type.cast(result) : Json.fromTree(result, type));
+            } catch (RuntimeException e) {
+                LOG.error("{} failed on its answer", request.getClass().getSimpleName(), e);
+                if (!reply.isCompleted()) {
+                    reply.error(Errno.EIO);
+                }
+            }
         });
     }
 

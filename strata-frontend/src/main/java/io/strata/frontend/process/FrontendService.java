@@ -50,10 +50,9 @@ public final class FrontendService implements ProcessService {
         started.countDown();
     }
 
-    /** The root inode of a filesystem: counter 1 in its root bucket. */
+    /** The root inode of a filesystem, as its root bucket numbers it. */
     public static long rootIno(int fsId, int bucketCount) {
-        long bucket = Math.floorMod(fsId * 0x9E3779B9, bucketCount);
-        return (bucket << 48) | 1;
+        return io.strata.compute.bucket.Inodes.rootIno(fsId, bucketCount);
     }
 
     /** Mounts a filesystem at {@code mountpoint}; any thread. */
@@ -69,7 +68,7 @@ public final class FrontendService implements ProcessService {
         }
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
-        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno(fs.id(), config.bucketCount()),
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno(fs.id(), config.dataPlane().buckets().size()),
                 mountId);
         MountOptions options = MountOptions.defaults().withFsName("strata:" + filesystem).withRequestBuffers(64);
         FuseMount mount = FuseMount.mount(Path.of(key), options, strata);

@@ -1,0 +1,211 @@
+package io.strata.compute.process;
+
+import io.strata.compute.bucket.BucketCodec;
+import io.strata.compute.bucket.BucketCommand;
+import io.strata.compute.bucket.BucketState;
+import io.strata.compute.bucket.FsException;
+import io.strata.compute.client.BucketClient;
+import io.strata.compute.wire.BucketFrames;
+import io.strata.compute.wire.BucketRequest;
+import io.strata.config.ProcessIds;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.ContainerEntry;
+import io.strata.control.process.ProcessContext;
+import io.strata.control.process.ProcessService;
+import io.strata.drive.client.DriveClient;
+import io.strata.protocol.Frame;
+import io.strata.protocol.ProtocolException;
+import io.strata.protocol.nio.Connection;
+import io.strata.runtime.Json;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A compute process: replicates its share of the buckets (a Ratis group each) and, for the buckets
+ * it leads, serves the frontends: namespace operations, layouts for reads, and writes, which it
+ * stripes with parity over drive processes before committing the extent to the bucket's log.
+ *
+ * <p>Everything here runs on the process's pinned thread except the Raft apply threads, which own
+ * the bucket states ({@link BucketStateMachine}); answers from Raft come back to this thread
+ * through the command queue. Work that must wait (a write's chunk writes, a transaction's
+ * prepares) is a small state object whose callbacks run on this thread too.
+ */
+public final class ComputeService implements ProcessService {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeService.class);
+    private static final long RECONCILE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final Map<Integer, BucketStateMachine> machines = new ConcurrentHashMap<>();
+    private ProcessContext context;
+    private BucketGroups groups;
+    private BucketClient peerBuckets;
+    private DriveClient drives;
+    private WritePath writes;
+    private Transactions transactions;
+    private Housekeeping housekeeping;
+    private long nextReconcileNanos;
+
+    @Override
+    public void onStart(ProcessContext processContext) {
+        this.context = processContext;
+        this.peerBuckets = new BucketClient(processContext, 30_000);
+        this.drives = new DriveClient(processContext);
+    }
+
+    ProcessContext context() {
+        return context;
+    }
+
+    BucketGroups groups() {
+        return groups;
+    }
+
+    DriveClient drives() {
+        return drives;
+    }
+
+    BucketClient peerBuckets() {
+        return peerBuckets;
+    }
+
+    Transactions transactions() {
+        return transactions;
+    }
+
+    Housekeeping housekeeping() {
+        return housekeeping;
+    }
+
+    ClusterConfig config() {
+        return context.config().get();
+    }
+
+    int processId() {
+        return context.processId().get();
+    }
+
+    /** The wall-clock time commands carry, in nanoseconds since the epoch. */
+    static long nowNs() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    BucketStateMachine machine(int bucket) {
+        return machines.get(bucket);
+    }
+
+    <T> T read(int bucket, Function<BucketState, T> query) {
+        return machines.get(bucket).read(query);
+    }
+
+    @Override
+    public int doWork() {
+        long now = context.clock().nanoTime();
+        if (now < nextReconcileNanos) {
+            return housekeeping == null ? 0 : housekeeping.poll();
+        }
+        nextReconcileNanos = now + RECONCILE_INTERVAL_NS;
+        ClusterConfig config = config();
+        if (groups == null) {
+            if (processId() < 0 || !config.isCreated() || config.dataPlane().buckets().isEmpty()) {
+                return 0;
+            }
+            start(config);
+        }
+        groups.reconcile(config);
+        return 1 + housekeeping.poll();
+    }
+
+    private void start(ClusterConfig config) {
+        ContainerEntry container = config.container(ProcessIds.containerOf(processId()));
+        int bucketCount = config.dataPlane().buckets().size();
+        groups = new BucketGroups(processId(), config.clusterId(),
+                context.dataDir().resolve("buckets-slot" + context.slot()), container.address(),
+                ProcessIds.raftPort(container.basePort(), context.slot()),
+                bucket -> machines.computeIfAbsent(bucket, b -> new BucketStateMachine(b, bucketCount)));
+        groups.start();
+        writes = new WritePath(this);
+        transactions = new Transactions(this);
+        housekeeping = new Housekeeping(this, writes);
+        LOG.info("compute process p{} serves buckets", processId());
+    }
+
+    /** Submits a command to a bucket this process leads; the answer arrives on this thread. */
+    void submit(int bucket, BucketCommand command, Consumer<BucketStateMachine.Answer> then) {
+        CompletableFuture<byte[]> future = groups.submit(bucket, BucketCodec.encode(command));
+        future.whenComplete((bytes, error) -> context.execute(() -> {
+            if (error != null) {
+                then.accept(new BucketStateMachine.Answer(BucketFrames.RETRY, null));
+            } else {
+                then.accept(BucketStateMachine.decode(bytes));
+            }
+        }));
+    }
+
+    @Override
+    public void onFrame(Connection connection, Frame frame) {
+        if (groups == null) {
+            Replies.retry(connection, frame.correlationId());
+            return;
+        }
+        switch (frame.type()) {
+            case BucketFrames.BUCKET_REQUEST -> request(connection, frame);
+            case BucketFrames.BUCKET_WRITE -> writes.write(connection, frame);
+            case BucketFrames.BUCKET_TX -> transactions.participate(connection, frame);
+            default -> throw new ProtocolException("a compute process serves no frame of type " + frame.type());
+        }
+    }
+
+    /** True when this process leads the bucket; else answers NOT_LEADER with the leader it knows. */
+    boolean leads(int bucket, Connection connection, long correlationId) {
+        if (machines.containsKey(bucket) && groups.isLeader(bucket) && housekeeping.isFenced(bucket)) {
+            return true;
+        }
+        int leader = groups.leaderOf(bucket);
+        Replies.notLeader(connection, correlationId, leader == processId() ? -1 : leader);
+        return false;
+    }
+
+    private void request(Connection connection, Frame frame) {
+        int bucket = BucketFrames.requestBucket(frame.payload());
+        ByteBuffer body = BucketFrames.requestBody(frame.payload());
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        BucketRequest request;
+        try {
+            request = Json.mapper().readValue(bytes, BucketRequest.class);
+        } catch (java.io.IOException e) {
+            throw new ProtocolException("malformed bucket request: " + e.getMessage());
+        }
+        if (BucketClient.bucketOf(request.routingIno()) != bucket) {
+            throw new ProtocolException("a request for inode " + request.routingIno() + " sent to bucket " + bucket);
+        }
+        if (!leads(bucket, connection, frame.correlationId())) {
+            return;
+        }
+        try {
+            new RequestHandler(this, bucket, connection, frame.correlationId()).handle(request);
+        } catch (FsException e) {
+            Replies.error(connection, frame.correlationId(), e.errno());
+        }
+    }
+
+    @Override
+    public void onClose() {
+        if (groups != null) {
+            groups.close();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return groups == null ? "compute process (no buckets yet)" : "compute process replicating buckets " + groups.buckets();
+    }
+}

@@ -1,0 +1,309 @@
+package io.strata.compute.process;
+
+import io.strata.compute.bucket.Attributes;
+import io.strata.compute.bucket.BucketCommand;
+import io.strata.compute.bucket.CommandResult;
+import io.strata.compute.bucket.Errno;
+import io.strata.compute.bucket.FileType;
+import io.strata.compute.bucket.FsException;
+import io.strata.compute.bucket.RequestOrigin;
+import io.strata.compute.bucket.Reservations;
+import io.strata.compute.layout.ChunkAddress;
+import io.strata.compute.layout.Stripe;
+import io.strata.compute.wire.BucketFrames;
+import io.strata.compute.wire.BucketResults;
+import io.strata.config.cluster.ClusterConfig;
+import io.strata.config.cluster.Protection;
+import io.strata.drive.client.DriveClient;
+import io.strata.drive.wire.DriveFrames;
+import io.strata.erasure.ErasureCoder;
+import io.strata.protocol.Frame;
+import io.strata.protocol.nio.Connection;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes on a bucket leader. A write's bytes are copied once, out of the frame, into the data
+ * chunks of a new stripe; parity is computed; space is picked in the bucket's leased regions (and
+ * reserved until the commit); the D+P chunks go to their drives in parallel; when enough have
+ * landed to rebuild the stripe, the extent is committed to the bucket's log and the frontend is
+ * answered. Shards that did not land are marked missing: the stripe is degraded and repaired
+ * later. A write never overwrites a chunk in place, so a crash at any point leaves the file as it
+ * was before the write or as it is after it.
+ */
+final class WritePath {
+    /** Writes in flight at once on this process; more wait their turn. */
+    private static final int MAX_IN_FLIGHT = 32;
+    private static final int MAX_WRITE_BYTES = 4 << 20;
+    private static final int MAX_SPACE_RETRIES = 50;
+
+    private final ComputeService service;
+    private final Map<Integer, Reservations> reservations = new HashMap<>();
+    private final Map<Integer, Long> nextExtentIds = new HashMap<>();
+    private final Map<Long, ErasureCoder> coders = new HashMap<>();
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private int inFlight;
+
+    WritePath(ComputeService service) {
+        this.service = service;
+    }
+
+    Reservations reservations(int bucket) {
+        return reservations.computeIfAbsent(bucket, b -> new Reservations());
+    }
+
+    /** One write in progress. */
+    private final class Write {
+        final int bucket;
+        final BucketFrames.WriteHeader header;
+        final Connection connection;
+        final long correlationId;
+        final Arena arena = Arena.ofShared();
+        final MemorySegment data;
+        int spaceRetries;
+
+        Write(int bucket, BucketFrames.WriteHeader header, ByteBuffer payload, Connection connection, long correlationId) {
+            this.bucket = bucket;
+            this.header = header;
+            this.connection = connection;
+            this.correlationId = correlationId;
+            this.data = arena.allocate(Math.max(1, header.length()), 4096);
+            MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, data, 0, header.length());
+        }
+
+        void fail(int errno) {
+            Replies.error(connection, correlationId, errno);
+            close();
+        }
+
+        void close() {
+            arena.close();
+            inFlight--;
+            Runnable next = waiting.poll();
+            if (next != null) {
+                next.run();
+            }
+        }
+    }
+
+    void write(Connection connection, Frame frame) {
+        BucketFrames.WriteHeader header = BucketFrames.readWriteHeader(frame.payload());
+        if (BucketFrames.WriteHeader.class.isInstance(header) && io.strata.compute.client.BucketClient.bucketOf(header.ino())
+                != header.bucket()) {
+            throw new io.strata.protocol.ProtocolException("a write of inode " + header.ino() + " sent to bucket " + header.bucket());
+        }
+        if (!service.leads(header.bucket(), connection, frame.correlationId())) {
+            return;
+        }
+        if (header.length() > MAX_WRITE_BYTES) {
+            Replies.error(connection, frame.correlationId(), Errno.EINVAL);
+            return;
+        }
+        ByteBuffer payload = frame.payload().slice(frame.payload().position() + BucketFrames.WRITE_HEADER_BYTES, header.length());
+        Write write = new Write(header.bucket(), header, payload, connection, frame.correlationId());
+        if (inFlight >= MAX_IN_FLIGHT) {
+            waiting.add(() -> start(write));
+            return;
+        }
+        start(write);
+    }
+
+    private void start(Write write) {
+        inFlight++;
+        attempt(write);
+    }
+
+    private void attempt(Write write) {
+        if (!service.groups().isLeader(write.bucket)) {
+            Replies.retry(write.connection, write.correlationId);
+            write.close();
+            return;
+        }
+        Attributes attributes;
+        try {
+            attributes = service.read(write.bucket, s -> s.getattr(write.header.ino()));
+        } catch (FsException e) {
+            write.fail(e.errno());
+            return;
+        }
+        if (attributes.type() != FileType.FILE) {
+            write.fail(attributes.type() == FileType.DIR ? Errno.EISDIR : Errno.EINVAL);
+            return;
+        }
+        long offset = write.header.offset() == BucketFrames.APPEND ? attributes.size() : write.header.offset();
+        if (write.header.length() == 0) {
+            Replies.ok(write.connection, write.correlationId, new BucketResults.Written(Replies.attrs(attributes)));
+            write.close();
+            return;
+        }
+        long needed = service.read(write.bucket, s -> s.capacityNeeded(write.header.fsId(), write.header.length()));
+        if (needed > 0) {
+            service.housekeeping().reserveCapacity(write.bucket, write.header.fsId(), needed, granted -> {
+                if (!granted) {
+                    write.fail(Errno.ENOSPC);
+                } else {
+                    attempt(write);
+                }
+            });
+            return;
+        }
+        stripe(write, offset);
+    }
+
+    private long newExtentId(int bucket) {
+        long fromState = service.read(bucket, s -> s.nextExtentId());
+        long next = Math.max(fromState, nextExtentIds.getOrDefault(bucket, 0L));
+        nextExtentIds.put(bucket, next + 1);
+        return next;
+    }
+
+    private void stripe(Write write, long offset) {
+        ClusterConfig config = service.config();
+        Protection protection = config.protection();
+        long extentId = newExtentId(write.bucket);
+        StripePlacement.Plan plan;
+        try {
+            plan = StripePlacement.plan(config, extentId, write.header.length());
+        } catch (io.strata.runtime.StrataException e) {
+            write.fail(Errno.EIO);
+            return;
+        }
+        int width = protection.stripeWidth();
+        int chunkBytes = plan.chunkBytes();
+        long chunkSpace = 4096L + chunkBytes;
+        Reservations reserved = reservations(write.bucket);
+        List<ChunkAddress> addresses = new ArrayList<>();
+        for (int shard = 0; shard < width; shard++) {
+            int drive = plan.drives().get(shard);
+            if (drive < 0) {
+                addresses.add(null);
+                continue;
+            }
+            Optional<Long> address = service.read(write.bucket, s -> s.space().findFree(drive, chunkSpace, reserved));
+            if (address.isEmpty()) {
+                release(write.bucket, addresses, chunkSpace);
+                if (++write.spaceRetries > MAX_SPACE_RETRIES) {
+                    write.fail(Errno.ENOSPC);
+                    return;
+                }
+                service.housekeeping().leaseRegions(write.bucket, drive, ok -> {
+                    if (ok) {
+                        attempt(write);
+                    } else {
+                        write.fail(Errno.ENOSPC);
+                    }
+                });
+                return;
+            }
+            reserved.add(drive, address.get(), chunkSpace);
+            addresses.add(new ChunkAddress(drive, address.get()));
+        }
+        Stripe stripe = new Stripe(extentId, protection.dataDrives(), protection.parityDrives(), chunkBytes, plan.storedData(),
+                write.header.length(), addresses, plan.missing());
+        MemorySegment[] shards = encode(write, stripe);
+        sendChunks(write, stripe, shards, offset);
+    }
+
+    private void release(int bucket, List<ChunkAddress> addresses, long bytes) {
+        Reservations reserved = reservations(bucket);
+        for (ChunkAddress address : addresses) {
+            if (address != null) {
+                reserved.remove(address.drive(), address.address());
+            }
+        }
+    }
+
+    /** The stripe's shards: data chunks (zero-padded to the chunk size) then parity; null for implicit zero chunks. */
+    private MemorySegment[] encode(Write write, Stripe stripe) {
+        int data = stripe.dataShards();
+        int chunk = stripe.chunkBytes();
+        MemorySegment[] shards = new MemorySegment[stripe.totalShards()];
+        for (int i = 0; i < data; i++) {
+            if (i >= stripe.storedData()) {
+                continue;
+            }
+            MemorySegment shard = write.arena.allocate(chunk, 4096);
+            long from = (long) i * chunk;
+            long length = Math.min(chunk, write.header.length() - from);
+            MemorySegment.copy(write.data, from, shard, 0, length);
+            shards[i] = shard;
+        }
+        MemorySegment[] dataShards = new MemorySegment[data];
+        System.arraycopy(shards, 0, dataShards, 0, data);
+        MemorySegment[] parity = new MemorySegment[stripe.parityShards()];
+        for (int p = 0; p < parity.length; p++) {
+            parity[p] = write.arena.allocate(chunk, 4096);
+            shards[data + p] = parity[p];
+        }
+        coder(stripe).encode(dataShards, parity);
+        return shards;
+    }
+
+    private ErasureCoder coder(Stripe stripe) {
+        long key = ((long) stripe.dataShards() << 32) | stripe.parityShards();
+        return coders.computeIfAbsent(key, k -> ErasureCoder.create(stripe.dataShards(), stripe.parityShards()));
+    }
+
+    private void sendChunks(Write write, Stripe stripe, MemorySegment[] shards, long offset) {
+        long term = service.groups().term(write.bucket);
+        int[] outstanding = {0};
+        long[] failed = {0};
+        List<Integer> toWrite = new ArrayList<>();
+        for (int shard = 0; shard < stripe.totalShards(); shard++) {
+            if (stripe.isStored(shard) && !stripe.isMissing(shard)) {
+                toWrite.add(shard);
+            }
+        }
+        outstanding[0] = toWrite.size();
+        for (int shard : toWrite) {
+            ChunkAddress address = stripe.shards().get(shard);
+            DriveFrames.WriteHeader header = new DriveFrames.WriteHeader(address.drive(), address.address(), stripe.extentId(), shard,
+                    write.bucket, term, stripe.chunkBytes());
+            service.drives().write(header, shards[shard].asByteBuffer(), null, (status, data) -> {
+                if (!DriveClient.isOk(status)) {
+                    failed[0] |= 1L << shard;
+                }
+                if (--outstanding[0] == 0) {
+                    landed(write, stripe, failed[0], offset);
+                }
+            });
+        }
+    }
+
+    private void landed(Write write, Stripe stripe, long failed, long offset) {
+        Stripe written = failed == 0 ? stripe : stripe.withMissing(stripe.missing() | failed);
+        int present = 0;
+        for (int shard = 0; shard < written.totalShards(); shard++) {
+            if (!written.isStored(shard) || !written.isMissing(shard)) {
+                present++;
+            }
+        }
+        if (present < written.dataShards()) {
+            release(write.bucket, stripe.shards(), 0);
+            write.fail(Errno.EIO);
+            return;
+        }
+        RequestOrigin origin = new RequestOrigin(write.header.mountId(), write.header.requestId());
+        BucketCommand.CommitExtent commit = new BucketCommand.CommitExtent(write.header.ino(), offset, write.header.length(), 0,
+                written, write.header.uid(), ComputeService.nowNs(), origin);
+        service.submit(write.bucket, commit, answer -> {
+            release(write.bucket, stripe.shards(), 0);
+            if (answer.errno() == BucketFrames.RETRY) {
+                Replies.retry(write.connection, write.correlationId);
+            } else if (answer.errno() != 0) {
+                Replies.error(write.connection, write.correlationId, answer.errno());
+            } else {
+                Attributes after = ((CommandResult.AttrResult) answer.result()).attributes();
+                Replies.ok(write.connection, write.correlationId, new BucketResults.Written(Replies.attrs(after)));
+            }
+            write.close();
+        });
+    }
+}
