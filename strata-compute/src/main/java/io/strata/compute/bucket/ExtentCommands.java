@@ -26,7 +26,7 @@ final class ExtentCommands {
         long extraBytes = c.length() - file.extents.coveredBytes(c.fileOffset(), end);
         store.capacity.checkRoom(file.fsId, extraBytes);
 
-        store.nextExtentCounter = Inodes.counterOf(stripe.extentId()) + 1;
+        store.nextExtentCounter = Math.max(store.nextExtentCounter, Inodes.counterOf(stripe.extentId()) + 1);
         store.space.allocate(stripe);
         store.stripes.register(stripe);
         Piece piece = new Piece(c.fileOffset(), c.length(), c.stripeOffset(), stripe.extentId());
@@ -51,9 +51,13 @@ final class ExtentCommands {
         }
     }
 
+    /**
+     * A leader hands out extent ids upward from {@link BucketState#nextExtentId()} and several
+     * writes are in flight at once, so their commits may arrive out of id order: an id is refused
+     * only when it is another bucket's or names a stripe that is still referenced here.
+     */
     private void checkExtentId(long extentId) {
-        if (!store.owns(extentId) || Inodes.counterOf(extentId) < store.nextExtentCounter
-                || Inodes.counterOf(extentId) >= Inodes.ROOT_FLAG) {
+        if (!store.owns(extentId) || store.stripes.contains(extentId) || Inodes.counterOf(extentId) >= Inodes.ROOT_FLAG) {
             throw FsException.of(Errno.EIO, "extent id %s is not new in bucket %d (next is %s)", Inodes.format(extentId),
                     store.bucket, Inodes.format(Inodes.id(store.bucket, store.nextExtentCounter)));
         }

@@ -43,6 +43,10 @@ final class WritePath {
     private static final int MAX_IN_FLIGHT = 32;
     private static final int MAX_WRITE_BYTES = 4 << 20;
     private static final int MAX_SPACE_RETRIES = 50;
+    private static final long UNPLACED = -2;
+
+    /** The end of the appends in flight on a file: the next append goes there, not at the committed size. */
+    private final Map<Long, long[]> appendTails = new HashMap<>();
 
     private final ComputeService service;
     private final Map<Integer, Reservations> reservations = new HashMap<>();
@@ -68,6 +72,8 @@ final class WritePath {
         final Arena arena = Arena.ofShared();
         final MemorySegment data;
         int spaceRetries;
+        /** Where the write lands, fixed at its first attempt (appends are given their place in order). */
+        long offset = UNPLACED;
 
         Write(int bucket, BucketFrames.WriteHeader header, ByteBuffer payload, Connection connection, long correlationId) {
             this.bucket = bucket;
@@ -84,6 +90,12 @@ final class WritePath {
         }
 
         void close() {
+            if (header.offset() == BucketFrames.APPEND && offset != UNPLACED) {
+                long[] tail = appendTails.get(header.ino());
+                if (tail != null && --tail[1] == 0) {
+                    appendTails.remove(header.ino());
+                }
+            }
             arena.close();
             inFlight--;
             Runnable next = waiting.poll();
@@ -137,7 +149,10 @@ final class WritePath {
             write.fail(attributes.type() == FileType.DIR ? Errno.EISDIR : Errno.EINVAL);
             return;
         }
-        long offset = write.header.offset() == BucketFrames.APPEND ? attributes.size() : write.header.offset();
+        if (write.offset == UNPLACED) {
+            write.offset = place(write, attributes.size());
+        }
+        long offset = write.offset;
         if (write.header.length() == 0) {
             Replies.ok(write.connection, write.correlationId, new BucketResults.Written(Replies.attrs(attributes)));
             write.close();
@@ -155,6 +170,18 @@ final class WritePath {
             return;
         }
         stripe(write, offset);
+    }
+
+    /** An append goes after the file's size and after every append still in flight on it. */
+    private long place(Write write, long size) {
+        if (write.header.offset() != BucketFrames.APPEND) {
+            return write.header.offset();
+        }
+        long[] tail = appendTails.computeIfAbsent(write.header.ino(), ino -> new long[] {size, 0});
+        long offset = Math.max(size, tail[0]);
+        tail[0] = offset + write.header.length();
+        tail[1]++;
+        return offset;
     }
 
     private long newExtentId(int bucket) {

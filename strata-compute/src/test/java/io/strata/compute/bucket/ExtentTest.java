@@ -155,6 +155,19 @@ class ExtentTest {
     }
 
     @Test
+    void writesInFlightTogetherMayCommitOutOfIdOrder() {
+        long first = f.state.nextExtentId();
+        Stripe later = f.stripe(first + 1, 4096);
+        f.apply(new CommitExtent(file, 4096, 4096, 0, later, 0, f.now(), RequestOrigin.NONE));
+        Stripe earlier = new Stripe(first, 4, 2, Fixture.CHUNK_BYTES, 1, 4096,
+                f.stripe(first + 2, 4096).shards(), 0);
+        f.apply(new CommitExtent(file, 0, 4096, 0, earlier, 0, f.now(), RequestOrigin.NONE));
+        assertThat(f.state.stripeReferences(first)).isEqualTo(1);
+        assertThat(f.state.stripeReferences(first + 1)).isEqualTo(1);
+        assertThat(f.state.nextExtentId()).isEqualTo(first + 2);
+    }
+
+    @Test
     void commitsThatTheLeaderShouldNotHaveSentAreRefusedWithEio() {
         Stripe good = f.stripe(f.state.nextExtentId(), 4096);
         f.apply(new CommitExtent(file, 0, 4096, 0, good, 0, f.now(), RequestOrigin.NONE));

@@ -75,6 +75,20 @@ public final class StrataFilesystem implements FuseFilesystem {
         return new Caller(fsId, request.uid(), request.gid(), mountId, requestIds.getAndIncrement());
     }
 
+    private static final int ENOENT = 2;
+    private static final int ESTALE = 116;
+
+    /**
+     * Whether a request names an inode rather than a name in a directory. An inode that no longer
+     * exists is ESTALE, not ENOENT: the kernel then walks the path again, so an open racing with a
+     * rename that replaced the file opens the new one instead of failing.
+     */
+    private static boolean byInode(BucketRequest request) {
+        return request instanceof BucketRequest.GetAttr || request instanceof BucketRequest.Open
+                || request instanceof BucketRequest.SetAttr || request instanceof BucketRequest.Layout
+                || request instanceof BucketRequest.Readlink;
+    }
+
     /** Runs {@code work} on the frontend's own thread; a queue that is full answers EAGAIN. */
     private void onFrontend(Reply reply, Runnable work) {
         if (!context.execute(() -> {
@@ -94,7 +108,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult) {
         buckets.call(request, (status, result) -> {
             if (status != 0) {
-                reply.error(status);
+                reply.error(status == ENOENT && byInode(request) ? ESTALE : status);
                 return;
             }
             try {
