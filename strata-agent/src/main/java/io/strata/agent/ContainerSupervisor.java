@@ -456,6 +456,7 @@ final class ContainerSupervisor implements AutoCloseable {
         if (graceful) {
             drain();
         }
+        agent.reportExit(definition.name(), graceful ? "stopped gracefully by its host agent" : "stopped by its host agent");
         handle.destroy();
         try {
             handle.onExit().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 public final class StatusCommand extends BaseCommand {
     public record Summary(String status, int containersUp, int containersDown, Map<String, String> containersByRole,
             int processesUp, int processesTotal, Integer leaderContainerId, List<Integer> controlMembers,
-            Map<String, Long> releases, String activeRelease) {
+            Map<String, Long> releases, String activeRelease, long degradedStripes, String protection) {
     }
 
     @Override
@@ -59,8 +59,10 @@ public final class StatusCommand extends BaseCommand {
         String status = !config.isCreated() ? "NOT CREATED"
                 : view.leaderContainerId() == null ? "NO LEADER"
                 : down == 0 && processesUp == roleProcesses.size() ? "OK" : "DEGRADED";
+        long degraded = config.dataPlane().buckets().stream().mapToLong(io.strata.config.cluster.BucketEntry::degradedStripes).sum();
         return new Summary(status, up, down, byRole, processesUp, roleProcesses.size(), view.leaderContainerId(),
-                config.controlMembers(), releases, config.activeRelease());
+                config.controlMembers(), releases, config.activeRelease(), degraded,
+                degraded == 0 ? "Fully protected" : "Degraded");
     }
 
     private static void print(PrintWriter out, ClusterView view, Summary summary) {
@@ -77,8 +79,18 @@ public final class StatusCommand extends BaseCommand {
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         out.printf("processes: %d of %d role processes UP%n", summary.processesUp(), summary.processesTotal());
         if (config.protection() != null) {
-            out.printf("protection: %s, hot spare %d failure domains, %d failure domains, %d buckets%n", config.protection(),
-                    config.protection().hotSpare(), config.failureDomainCount(), config.bucketCount());
+            long degraded = config.dataPlane().buckets().stream().mapToLong(io.strata.config.cluster.BucketEntry::degradedStripes).sum();
+            String state = degraded == 0 ? "Fully protected" : degraded + " stripes degraded, repairing those whose drives are back";
+            out.printf("protection: %s (%s); hot spare %d failure domains; %d failure domains; %d buckets%n", config.protection(),
+                    state, config.protection().hotSpare(), config.failureDomainCount(), config.bucketCount());
+        }
+        if (!config.dataPlane().drives().isEmpty()) {
+            long raw = io.strata.control.service.Capacity.rawBytes(config);
+            long used = config.dataPlane().filesystems().values().stream().mapToLong(io.strata.config.cluster.FilesystemEntry::usedBytes).sum();
+            out.printf("drives: %d, raw %s, usable %s; filesystems: %d holding %s%n", config.dataPlane().drives().size(),
+                    io.strata.control.service.Capacity.describe(raw),
+                    io.strata.control.service.Capacity.describe(io.strata.control.service.Capacity.usableBytes(config)),
+                    config.dataPlane().filesystems().size(), io.strata.control.service.Capacity.describe(used));
         }
         String leader = summary.leaderContainerId() == null ? "none (election in progress)"
                 : "container " + summary.leaderContainerId() + " (" + config.container(summary.leaderContainerId()).qualifiedName() + ")";

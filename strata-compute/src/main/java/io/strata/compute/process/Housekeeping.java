@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
     private static final long PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long REPORT_PERIOD_NS = TimeUnit.SECONDS.toNanos(3);
+    private static final long REPORT_PERIOD_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int REGIONS_PER_LEASE = 2;
 
     private final ComputeService service;

@@ -25,7 +25,7 @@ import java.util.Set;
  * touched: nothing else needs work.
  */
 final class Repairs {
-    private static final int MAX_CONCURRENT = 2;
+    private static final int MAX_CONCURRENT = 8;
 
     private final ComputeService service;
     private final Set<Long> inProgress = new HashSet<>();
@@ -144,7 +144,10 @@ final class Repairs {
                         return;
                     }
                     service.submit(bucket, new BucketCommand.ShardsRepaired(stripe.extentId(), written[0]),
-                            answer -> inProgress.remove(stripe.extentId()));
+                            answer -> {
+                                inProgress.remove(stripe.extentId());
+                                poll(bucket);
+                            });
                 }
             });
         }
