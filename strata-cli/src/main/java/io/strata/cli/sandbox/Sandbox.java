@@ -159,18 +159,16 @@ public final class Sandbox {
         return servers;
     }
 
-    /** Installs the release's jars into a server's store: hard links where the file system allows, copies otherwise. */
+    /**
+     * Installs the release's jars into a server's store. Copies, not links: a rebuild of the
+     * distribution must never change the jars under a running container.
+     */
     static void install(Path lib, Path target) {
         try {
             Files.createDirectories(target);
             try (Stream<Path> jars = Files.list(lib)) {
                 for (Path jar : jars.toList()) {
-                    Path destination = target.resolve(jar.getFileName());
-                    try {
-                        Files.createLink(destination, jar);
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(jar, destination);
-                    }
+                    Files.copy(jar, target.resolve(jar.getFileName()));
                 }
             }
         } catch (IOException e) {

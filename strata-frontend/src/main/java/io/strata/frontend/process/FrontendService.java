@@ -58,7 +58,7 @@ public final class FrontendService implements ProcessService {
     /** Mounts a filesystem at {@code mountpoint}; any thread. */
     public synchronized MountInfo mount(String filesystem, Path mountpoint, int slot) {
         awaitStarted();
-        ClusterConfig config = context.config().get();
+        ClusterConfig config = awaitFilesystem(filesystem);
         FilesystemEntry fs = config.dataPlane().filesystem(filesystem).orElseThrow(() -> new StrataException(ErrorCode.NOT_FOUND,
                 "no filesystem named " + filesystem + " (filesystems: "
                         + config.dataPlane().filesystems().values().stream().map(FilesystemEntry::name).toList() + ")"));
@@ -76,6 +76,22 @@ public final class FrontendService implements ProcessService {
         mounts.put(key, new Mounted(mount, info));
         LOG.info("mounted {} at {} (mount id {})", filesystem, key, mountId);
         return info;
+    }
+
+    /** This process's configuration, once it knows the filesystem (a just-created one may take a moment to arrive). */
+    private ClusterConfig awaitFilesystem(String filesystem) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ClusterConfig config = context.config().get();
+        while (config.dataPlane().filesystem(filesystem).isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            config = context.config().get();
+        }
+        return config;
     }
 
     public synchronized MountInfo unmount(Path mountpoint) {
