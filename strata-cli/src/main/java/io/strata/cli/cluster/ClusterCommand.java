@@ -43,6 +43,10 @@ public final class ClusterCommand {
                 description = "Buckets (metadata shards), fixed for the cluster's life (default ${DEFAULT-VALUE}).")
         int buckets;
 
+        @Option(names = "--bucket-replicas", paramLabel = "N", defaultValue = "3",
+                description = "Compute processes replicating each bucket, in distinct failure domains: 3 or 5 (default ${DEFAULT-VALUE}).")
+        int bucketReplicas;
+
         @Override
         protected void run(CliContext cli) throws IOException {
             String password;
@@ -54,7 +58,7 @@ public final class ClusterCommand {
                 generatedFile = cli.home().root().resolve("admin-password");
             }
             ClusterCreator.Result result = ClusterCreator.create(new ClusterCreator.Request(servers, name, password, dataDrives,
-                    parityDrives, hotSpare, buckets), step -> {
+                    parityDrives, hotSpare, buckets, bucketReplicas), step -> {
                         if (!cli.json()) {
                             cli.out().println(step);
                             cli.out().flush();

@@ -50,7 +50,7 @@ public final class ClusterCreator {
     public static final int DEFAULT_BUCKETS = 24;
 
     public record Request(List<String> servers, String name, String adminPassword, Integer dataDrives, Integer parityDrives,
-            int hotSpare, int buckets) {
+            int hotSpare, int buckets, int bucketReplicas) {
         @Override
         public String toString() {
             return "Request[" + servers + ", " + name + ", <hidden>]";
@@ -86,7 +86,7 @@ public final class ClusterCreator {
         String clusterId = UUID.randomUUID().toString();
         Protection protection = protection(request, infos);
         ClusterConfig draft = ClusterFormation.initialConfig(clusterId, request.name(), System.currentTimeMillis(), protection,
-                request.buckets(), infos);
+                request.buckets(), request.bucketReplicas(), infos);
         ClusterConfig config = withAdmin(draft);
         String joinSecret = Hmac.newSecret(32);
         PasswordHash adminHash = Passwords.hash(request.adminPassword());

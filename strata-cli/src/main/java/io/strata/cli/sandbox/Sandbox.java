@@ -90,7 +90,7 @@ public final class Sandbox {
         SafeFiles.writeSecret(passwordFile, (password + "\n").getBytes(StandardCharsets.UTF_8));
         ClusterCreator.Result result = ClusterCreator.create(new ClusterCreator.Request(
                 servers.stream().map(SandboxState.Server::address).toList(), "sandbox", password, null, null, 0,
-                ClusterCreator.DEFAULT_BUCKETS), this::step);
+                ClusterCreator.DEFAULT_BUCKETS, 3), this::step);
         home.saveToken(result.clusterId(), result.token());
         state = new SandboxState(options.layout(), release.version(), state.createdAtMillis(), servers, result.clusterId(), null);
         Json.writeFile(home.sandboxState(), state);

@@ -76,10 +76,27 @@ public final class BucketClient {
         send(bucket, type, parts, null, (status, result) -> callback.done(status, null), deadline(), 0, callback);
     }
 
-    /** Writes file data through the file's bucket; {@code data} is not copied and returns through {@code onSent}. */
+    /**
+     * Writes file data through the file's bucket; {@code data} is not copied and returns through
+     * {@code onSent}. Once every container of the cluster speaks protocol 2, the data goes with its
+     * CRC32C, which the bucket checks before storing anything.
+     */
     public void write(BucketFrames.WriteHeader header, ByteBuffer data, Runnable onSent, Callback callback) {
+        if (checkedWrites()) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(data.duplicate());
+            send(header.bucket(), BucketFrames.BUCKET_WRITE_CHECKED, new ByteBuffer[] {BucketFrames.checkedWriteHeader(header,
+                    (int) crc.getValue()), data}, onSent, callback, deadline(), 0, null);
+            return;
+        }
         send(header.bucket(), BucketFrames.BUCKET_WRITE, new ByteBuffer[] {BucketFrames.writeHeader(header), data}, onSent,
                 callback, deadline(), 0, null);
+    }
+
+    /** Whether writes carry checksums: this release speaks protocol 2 and so does every container. */
+    public boolean checkedWrites() {
+        return io.strata.runtime.Release.current().protocol() >= BucketFrames.CHECKED_PROTOCOL
+                && context.config().get().activeProtocol() >= BucketFrames.CHECKED_PROTOCOL;
     }
 
     private long deadline() {

@@ -55,7 +55,7 @@ public final class BucketGroups implements AutoCloseable {
             IntFunction<StateMachine> stateMachines) {
         this.processId = processId;
         this.clusterId = clusterId;
-        RaftProperties properties = RaftSettings.properties(storageDir, host, raftPort);
+        RaftProperties properties = RaftSettings.bucketProperties(storageDir, host, raftPort);
         try {
             Files.createDirectories(storageDir);
             Map<RaftGroupId, Integer> knownBuckets = new HashMap<>();

@@ -157,7 +157,7 @@ public final class ComputeService implements ProcessService {
         }
         switch (frame.type()) {
             case BucketFrames.BUCKET_REQUEST -> request(connection, frame);
-            case BucketFrames.BUCKET_WRITE -> writes.write(connection, frame);
+            case BucketFrames.BUCKET_WRITE, BucketFrames.BUCKET_WRITE_CHECKED -> writes.write(connection, frame);
             case BucketFrames.BUCKET_TX -> transactions.participate(connection, frame);
             default -> throw new ProtocolException("a compute process serves no frame of type " + frame.type());
         }

@@ -39,6 +39,7 @@ import java.util.Optional;
  * was before the write or as it is after it.
  */
 final class WritePath {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WritePath.class);
     /** Writes in flight at once on this process; more wait their turn. */
     private static final int MAX_IN_FLIGHT = 32;
     private static final int MAX_WRITE_BYTES = 4 << 20;
@@ -106,7 +107,26 @@ final class WritePath {
     }
 
     void write(Connection connection, Frame frame) {
-        BucketFrames.WriteHeader header = BucketFrames.readWriteHeader(frame.payload());
+        ByteBuffer payload;
+        BucketFrames.WriteHeader header;
+        if (frame.type() == BucketFrames.BUCKET_WRITE_CHECKED) {
+            if (io.strata.runtime.Release.current().protocol() < BucketFrames.CHECKED_PROTOCOL
+                    || connection.protocol() < BucketFrames.CHECKED_PROTOCOL) {
+                throw new io.strata.protocol.ProtocolException("a checked write on a protocol " + connection.protocol() + " connection");
+            }
+            BucketFrames.CheckedWrite checked = BucketFrames.readCheckedWrite(frame.payload());
+            header = checked.header();
+            payload = checked.data();
+            if (!checked.intact()) {
+                LOG.warn("a write of {} bytes to inode {} from mount {} failed its checksum: refused", header.length(), header.ino(),
+                        header.mountId());
+                Replies.error(connection, frame.correlationId(), Errno.EIO);
+                return;
+            }
+        } else {
+            header = BucketFrames.readWriteHeader(frame.payload());
+            payload = frame.payload().slice(frame.payload().position() + BucketFrames.WRITE_HEADER_BYTES, header.length());
+        }
         if (BucketFrames.WriteHeader.class.isInstance(header) && io.strata.compute.client.BucketClient.bucketOf(header.ino())
                 != header.bucket()) {
             throw new io.strata.protocol.ProtocolException("a write of inode " + header.ino() + " sent to bucket " + header.bucket());
@@ -118,7 +138,6 @@ final class WritePath {
             Replies.error(connection, frame.correlationId(), Errno.EINVAL);
             return;
         }
-        ByteBuffer payload = frame.payload().slice(frame.payload().position() + BucketFrames.WRITE_HEADER_BYTES, header.length());
         Write write = new Write(header.bucket(), header, payload, connection, frame.correlationId());
         if (inFlight >= MAX_IN_FLIGHT) {
             waiting.add(() -> start(write));

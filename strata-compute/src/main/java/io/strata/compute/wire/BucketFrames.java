@@ -22,6 +22,13 @@ public final class BucketFrames {
     public static final short BUCKET_WRITE = 41;
     public static final short BUCKET_REPLY = 42;
     public static final short BUCKET_TX = 43;
+    /**
+     * A write whose data carries its CRC32C, checked by the bucket before anything is stored:
+     * protocol 2's capability. Sent only once every container speaks protocol 2.
+     */
+    public static final short BUCKET_WRITE_CHECKED = 44;
+    public static final int CHECKED_PROTOCOL = 2;
+    public static final int CHECKSUM_BYTES = 4;
 
     public static final int NOT_LEADER = -1;
     /** The bucket is busy with something it must finish first (a lock, a leadership change); try again. */
@@ -43,16 +50,45 @@ public final class BucketFrames {
                 .putInt(h.uid()).putInt(h.gid()).putInt(h.fsId()).putInt(h.mountId()).putLong(h.requestId()).putInt(h.length()).flip();
     }
 
+    /** The header of a checked write: the plain header, then the data's CRC32C. */
+    public static ByteBuffer checkedWriteHeader(WriteHeader h, int crc32c) {
+        ByteBuffer plain = writeHeader(h);
+        return ByteBuffer.allocate(WRITE_HEADER_BYTES + CHECKSUM_BYTES).order(Frame.ORDER).put(plain).putInt(crc32c).flip();
+    }
+
+    /** A checked write's header, its checksum and its data; the checksum is verified against the data. */
+    public record CheckedWrite(WriteHeader header, int crc32c, ByteBuffer data) {
+        public boolean intact() {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(data.duplicate());
+            return (int) crc.getValue() == crc32c;
+        }
+    }
+
+    public static CheckedWrite readCheckedWrite(ByteBuffer payload) {
+        if (payload.remaining() < WRITE_HEADER_BYTES + CHECKSUM_BYTES) {
+            throw new ProtocolException("BUCKET_WRITE_CHECKED needs " + (WRITE_HEADER_BYTES + CHECKSUM_BYTES) + " header bytes");
+        }
+        int p = payload.position();
+        int crc = payload.getInt(p + WRITE_HEADER_BYTES);
+        WriteHeader header = readWriteHeader(payload.slice(p, WRITE_HEADER_BYTES).order(Frame.ORDER), payload.remaining() - WRITE_HEADER_BYTES - CHECKSUM_BYTES);
+        ByteBuffer data = payload.slice(p + WRITE_HEADER_BYTES + CHECKSUM_BYTES, header.length());
+        return new CheckedWrite(header, crc, data);
+    }
+
     public static WriteHeader readWriteHeader(ByteBuffer payload) {
+        return readWriteHeader(payload, payload.remaining() - WRITE_HEADER_BYTES);
+    }
+
+    private static WriteHeader readWriteHeader(ByteBuffer payload, int carried) {
         if (payload.remaining() < WRITE_HEADER_BYTES) {
             throw new ProtocolException("BUCKET_WRITE needs " + WRITE_HEADER_BYTES + " header bytes, got " + payload.remaining());
         }
         int p = payload.position();
         WriteHeader header = new WriteHeader(payload.getInt(p), payload.getLong(p + 4), payload.getLong(p + 12), payload.getInt(p + 20),
                 payload.getInt(p + 24), payload.getInt(p + 28), payload.getInt(p + 32), payload.getLong(p + 36), payload.getInt(p + 44));
-        if (header.length() < 0 || header.length() != payload.remaining() - WRITE_HEADER_BYTES) {
-            throw new ProtocolException("BUCKET_WRITE says " + header.length() + " bytes but carries "
-                    + (payload.remaining() - WRITE_HEADER_BYTES));
+        if (header.length() < 0 || header.length() != carried) {
+            throw new ProtocolException("BUCKET_WRITE says " + header.length() + " bytes but carries " + carried);
         }
         if (header.offset() < APPEND) {
             throw new ProtocolException("BUCKET_WRITE at negative offset " + header.offset());

@@ -117,6 +117,15 @@ public record ClusterConfig(
         return (int) containers.values().stream().map(ContainerEntry::failureDomain).distinct().count();
     }
 
+    /**
+     * The wire protocol every container speaks: a capability that a release brings is switched on
+     * only once this reaches that release's protocol.
+     */
+    @JsonIgnore
+    public int activeProtocol() {
+        return containers.values().stream().mapToInt(ContainerEntry::protocol).min().orElse(1);
+    }
+
     @JsonIgnore
     public TreeSet<String> releases() {
         return new TreeSet<>(containers.values().stream().map(ContainerEntry::release).toList());

@@ -146,7 +146,13 @@ public sealed interface ConfigCommand {
      * processes as its heartbeat reported them, or DOWN with the reason.
      */
     record ReportHealth(int containerId, Health health, long atMillis, String reason, String release,
-            long startedAtMillis, long pid, Map<Integer, Health> processHealth) implements ConfigCommand {
+            long startedAtMillis, long pid, Map<Integer, Health> processHealth, int protocol) implements ConfigCommand {
+        /** A report without the container's protocol (DOWN, or from a release that did not send it). */
+        public ReportHealth(int containerId, Health health, long atMillis, String reason, String release, long startedAtMillis,
+                long pid, Map<Integer, Health> processHealth) {
+            this(containerId, health, atMillis, reason, release, startedAtMillis, pid, processHealth, 0);
+        }
+
         @Override
         public Applied apply(ControlState state) {
             requireCreated(state);
@@ -163,7 +169,7 @@ public sealed interface ConfigCommand {
             long since = container.health() == health ? container.healthSinceMillis() : atMillis;
             ContainerEntry updated = container.withHealth(health, since, failure, processes);
             if (health == Health.UP && release != null) {
-                updated = updated.withRuntime(release, startedAtMillis, pid);
+                updated = updated.withRuntime(release, protocol > 0 ? protocol : container.protocol(), startedAtMillis, pid);
             }
             SortedMap<Integer, ContainerEntry> all = new TreeMap<>(config.containers());
             all.put(containerId, updated);

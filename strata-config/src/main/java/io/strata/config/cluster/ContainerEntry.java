@@ -25,10 +25,20 @@ public record ContainerEntry(
         long memoryBytes,
         List<ProcessEntry> processes,
         long startedAtMillis,
-        long pid) {
+        long pid,
+        int protocol) {
 
     public ContainerEntry {
         processes = processes == null ? List.of() : List.copyOf(processes);
+        protocol = Math.max(1, protocol);
+    }
+
+    /** An entry whose wire protocol is not known yet (it is learned from the container's heartbeats). */
+    public ContainerEntry(int id, String name, String hostname, String address, String failureDomain, int basePort,
+            String release, boolean active, Health health, long healthSinceMillis, String lastFailure, long memoryBytes,
+            List<ProcessEntry> processes, long startedAtMillis, long pid) {
+        this(id, name, hostname, address, failureDomain, basePort, release, active, health, healthSinceMillis, lastFailure,
+                memoryBytes, processes, startedAtMillis, pid, 1);
     }
 
     @JsonIgnore
@@ -47,21 +57,21 @@ public record ContainerEntry(
 
     public ContainerEntry withActive(boolean newActive) {
         return new ContainerEntry(id, name, hostname, address, failureDomain, basePort, release, newActive, health,
-                healthSinceMillis, lastFailure, memoryBytes, processes, startedAtMillis, pid);
+                healthSinceMillis, lastFailure, memoryBytes, processes, startedAtMillis, pid, protocol);
     }
 
     public ContainerEntry withHealth(Health newHealth, long sinceMillis, String failure, List<ProcessEntry> newProcesses) {
         return new ContainerEntry(id, name, hostname, address, failureDomain, basePort, release, active, newHealth,
-                sinceMillis, failure, memoryBytes, newProcesses, startedAtMillis, pid);
+                sinceMillis, failure, memoryBytes, newProcesses, startedAtMillis, pid, protocol);
     }
 
-    public ContainerEntry withRuntime(String newRelease, long newStartedAtMillis, long newPid) {
+    public ContainerEntry withRuntime(String newRelease, int newProtocol, long newStartedAtMillis, long newPid) {
         return new ContainerEntry(id, name, hostname, address, failureDomain, basePort, newRelease, active, health,
-                healthSinceMillis, lastFailure, memoryBytes, processes, newStartedAtMillis, newPid);
+                healthSinceMillis, lastFailure, memoryBytes, processes, newStartedAtMillis, newPid, newProtocol);
     }
 
     public ContainerEntry withProcesses(List<ProcessEntry> newProcesses) {
         return new ContainerEntry(id, name, hostname, address, failureDomain, basePort, release, active, health,
-                healthSinceMillis, lastFailure, memoryBytes, newProcesses, startedAtMillis, pid);
+                healthSinceMillis, lastFailure, memoryBytes, newProcesses, startedAtMillis, pid, protocol);
     }
 }

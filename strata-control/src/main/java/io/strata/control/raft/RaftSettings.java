@@ -24,6 +24,20 @@ public final class RaftSettings {
     private RaftSettings() {
     }
 
+    /**
+     * Settings for buckets' groups: a member acknowledges an entry once it is in its log, before
+     * the log reaches the disk. An entry counts as committed when a majority of the group's members,
+     * each in another failure domain, hold it, so it survives the loss of any one domain with a
+     * group of three (any two with five) without waiting for an fsync on the write path; logs reach
+     * the disk a moment later on their own.
+     */
+    public static RaftProperties bucketProperties(Path storageDir, String host, int port) {
+        RaftProperties properties = properties(storageDir, host, port);
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, true);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, true);
+        return properties;
+    }
+
     public static RaftProperties properties(Path storageDir, String host, int port) {
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.NETTY);

@@ -77,6 +77,15 @@ public final class ClusterFormation {
     /** The first configuration of a new cluster: every server's containers, numbered in order. */
     public static ClusterConfig initialConfig(String clusterId, String name, long nowMillis, Protection protection,
             int bucketCount, List<AgentInfo> servers) {
+        return initialConfig(clusterId, name, nowMillis, protection, bucketCount, DEFAULT_BUCKET_REPLICAS, servers);
+    }
+
+    /** As above, with {@code bucketReplicas} (3 or 5) compute processes replicating each bucket. */
+    public static ClusterConfig initialConfig(String clusterId, String name, long nowMillis, Protection protection,
+            int bucketCount, int bucketReplicas, List<AgentInfo> servers) {
+        if (bucketReplicas != 3 && bucketReplicas != 5) {
+            throw StrataException.invalid("buckets are replicated 3 or 5 times, not %d", bucketReplicas);
+        }
         SortedMap<String, ServerEntry> serverEntries = new TreeMap<>();
         SortedMap<Integer, ContainerEntry> containers = new TreeMap<>();
         int nextId = 0;
@@ -102,7 +111,7 @@ public final class ClusterFormation {
         ClusterConfig formed = new ClusterConfig(0, clusterId, name, nowMillis, protection, bucketCount, serverEntries, containers,
                 chooseMembers(draft), null, null, nextId);
         return formed.withDataPlane(io.strata.config.cluster.DataPlane.empty()
-                .withBuckets(placeBuckets(formed, bucketCount, DEFAULT_BUCKET_REPLICAS))).withRevisionZero();
+                .withBuckets(placeBuckets(formed, bucketCount, bucketReplicas))).withRevisionZero();
     }
 
     public static final int DEFAULT_BUCKET_REPLICAS = 3;

@@ -92,7 +92,8 @@ final class HealthMonitor implements AutoCloseable {
     }
 
     private static boolean changed(ContainerEntry container, Heartbeat heartbeat) {
-        if (heartbeat.pid() != container.pid() || !heartbeat.release().equals(container.release())) {
+        if (heartbeat.pid() != container.pid() || !heartbeat.release().equals(container.release())
+                || (heartbeat.protocol() > 0 && heartbeat.protocol() != container.protocol())) {
             return true;
         }
         Map<Integer, Health> reported = heartbeat.processHealth();
@@ -107,7 +108,7 @@ final class HealthMonitor implements AutoCloseable {
 
     private static ConfigCommand.ReportHealth up(ContainerEntry container, Heartbeat heartbeat, long nowMillis) {
         return new ConfigCommand.ReportHealth(container.id(), Health.UP, nowMillis, null, heartbeat.release(),
-                heartbeat.startedAtMillis(), heartbeat.pid(), heartbeat.processHealth());
+                heartbeat.startedAtMillis(), heartbeat.pid(), heartbeat.processHealth(), heartbeat.protocol());
     }
 
     @Override

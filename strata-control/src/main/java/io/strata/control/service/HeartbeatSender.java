@@ -62,7 +62,7 @@ final class HeartbeatSender implements AutoCloseable {
         ContainerRuntimeStatus status = service.context().runtime().status();
         return new Heartbeat(service.containerId(), service.context().hostname(), service.context().containerName(),
                 status.release(), status.pid(), status.startedAtMillis(), service.context().runtime().processHealth(),
-                status.draining(), service.context().clock().epochMillis());
+                status.draining(), service.context().clock().epochMillis(), service.context().release().protocol());
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class ManagementMessages {
 
     /** A container's sign of life, sent every second to every member. */
     public record Heartbeat(int containerId, String hostname, String name, String release, long pid, long startedAtMillis,
-            Map<Integer, Health> processHealth, boolean draining, long sentAtMillis) {
+            Map<Integer, Health> processHealth, boolean draining, long sentAtMillis, int protocol) {
     }
 
     /** A host agent reporting that one of its containers ended. */
