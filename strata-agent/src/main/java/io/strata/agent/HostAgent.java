@@ -55,6 +55,7 @@ public final class HostAgent implements AutoCloseable {
     private volatile Membership membership;
     private volatile String joinSecret;
     private ControlServer server;
+    private io.strata.fuse.SessionKeeper sessionKeeper;
 
     public HostAgent(AgentLayout layout, ServerIdentity identity, Clock clock, Release release, String javaBinary) {
         this.layout = layout;
@@ -102,6 +103,8 @@ public final class HostAgent implements AutoCloseable {
             supervisors.put(definition.name(), supervisor);
             supervisor.start();
         }
+        sessionKeeper = new io.strata.fuse.SessionKeeper(layout.fuseKeeperSocket());
+        sessionKeeper.start();
         RpcRegistry registry = new RpcRegistry();
         new AgentHandlers(this).registerAll(registry);
         ControlAuthenticator authenticator = new ControlAuthenticator(() -> joinSecret, () -> null, () -> localKey, clock);
@@ -313,6 +316,9 @@ public final class HostAgent implements AutoCloseable {
             }
         }
         memberClients.close();
+        if (sessionKeeper != null) {
+            sessionKeeper.close();
+        }
     }
 
     @Override

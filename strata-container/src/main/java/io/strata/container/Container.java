@@ -52,6 +52,7 @@ public final class Container implements ContainerRuntime, AutoCloseable {
     private final List<PinnedAgentRunner> runners = new ArrayList<>();
     private final long startedAtMillis;
     private ManagementService management;
+    private Mounts mounts;
     private volatile boolean ready;
     private volatile boolean draining;
 
@@ -96,7 +97,8 @@ public final class Container implements ContainerRuntime, AutoCloseable {
                 layout.joinSecretFile(), this::localKey, clock, this, 0, 0);
         management = new ManagementService(context);
         DriveAdmin.register(management.registry());
-        Mounts mounts = new Mounts(frontends, layout.dataDir(definition.name()), this::currentConfig);
+        mounts = new Mounts(frontends, layout.dataDir(definition.name()), this::currentConfig, layout.fuseKeeperSocket(),
+                definition.name());
         mounts.register(management.registry());
         management.start();
         mounts.restore();
@@ -180,6 +182,9 @@ public final class Container implements ContainerRuntime, AutoCloseable {
     @Override
     public void drain() {
         draining = true;
+        if (mounts != null) {
+            mounts.handOver();
+        }
         processes.forEach(RoleProcess::startDraining);
         long deadline = clock.nanoTime() + 30_000_000_000L;
         while (clock.nanoTime() < deadline && !processes.stream().allMatch(RoleProcess::isDrained)) {

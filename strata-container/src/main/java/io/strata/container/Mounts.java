@@ -33,10 +33,32 @@ final class Mounts {
     private final Path file;
     private final Supplier<ClusterConfig> config;
 
-    Mounts(Map<Integer, FrontendService> frontends, Path dataDir, Supplier<ClusterConfig> config) {
+    private final Path keeper;
+    private final String container;
+
+    Mounts(Map<Integer, FrontendService> frontends, Path dataDir, Supplier<ClusterConfig> config, Path keeper, String container) {
         this.frontends = frontends;
         this.file = dataDir.resolve("mounts.json");
         this.config = config;
+        this.keeper = keeper;
+        this.container = container;
+    }
+
+    /**
+     * Before this container stops on purpose: drains every mount and hands its FUSE session to the
+     * host agent, so applications wait for the next container instead of failing.
+     */
+    synchronized void handOver() {
+        for (FrontendService frontend : frontends.values()) {
+            for (FrontendService.Detached detached : frontend.detachAll()) {
+                try {
+                    io.strata.fuse.SessionKeeper.hold(keeper, container, detached.session());
+                } catch (RuntimeException e) {
+                    LOG.error("could not hand the mount at {} to the host agent: {}", detached.info().mountpoint(), e.getMessage());
+                    detached.session().close();
+                }
+            }
+        }
     }
 
     void register(RpcRegistry registry) {
@@ -84,6 +106,7 @@ final class Mounts {
 
     /** Mounts again what this container served before it stopped, once the filesystems are known. */
     void restore() {
+        List<String> resumed = resumeHandedOver();
         if (!Files.exists(file)) {
             return;
         }
@@ -96,9 +119,41 @@ final class Mounts {
         }
         Thread.ofVirtual().name("restore-mounts").start(() -> {
             for (MountInfo mount : saved) {
-                restore(mount);
+                if (!resumed.contains(mount.mountpoint())) {
+                    restore(mount);
+                }
             }
         });
+    }
+
+    /** Takes back from the host agent the sessions the previous container handed over, and serves them. */
+    private List<String> resumeHandedOver() {
+        List<String> resumed = new ArrayList<>();
+        if (frontends.isEmpty()) {
+            return resumed;
+        }
+        List<io.strata.fuse.DetachedSession> sessions;
+        try {
+            sessions = io.strata.fuse.SessionKeeper.take(keeper, container);
+        } catch (RuntimeException e) {
+            LOG.warn("could not take handed-over mounts from the host agent: {}", e.getMessage());
+            return resumed;
+        }
+        Map.Entry<Integer, FrontendService> frontend = frontends.entrySet().iterator().next();
+        for (io.strata.fuse.DetachedSession session : sessions) {
+            String mountpoint = session.state().mountpoint();
+            String fsName = session.state().fsName().replaceFirst("^strata:", "");
+            try {
+                frontend.getValue().resume(session, new MountInfo(fsName, mountpoint, frontend.getKey(), System.currentTimeMillis()),
+                        frontend.getKey());
+                resumed.add(mountpoint);
+            } catch (RuntimeException e) {
+                LOG.error("could not resume the mount at {}: {}", mountpoint, e.getMessage());
+                session.close();
+            }
+        }
+        save();
+        return resumed;
     }
 
     private void restore(MountInfo mount) {

@@ -154,12 +154,12 @@ final class Housekeeping {
         Map<Integer, Long> used = new java.util.TreeMap<>();
         service.read(bucket, s -> s.usages()).forEach(u -> used.put(u.fsId(), u.usedBytes()));
         long degraded = service.read(bucket, s -> (long) s.degradedStripeCount());
-        String fingerprint = used + "/" + degraded;
+        String fingerprint = used + "/" + degraded + "/" + service.processId();
         if (fingerprint.equals(lastReports.get(bucket))) {
             return;
         }
         lastReports.put(bucket, fingerprint);
-        service.context().controlPlane().submit(new ConfigCommand.ReportBucketUsage(bucket, used, degraded))
+        service.context().controlPlane().submit(new ConfigCommand.ReportBucketUsage(bucket, used, degraded, service.processId()))
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         service.context().execute(() -> lastReports.remove(bucket));

@@ -8,8 +8,13 @@ import java.util.List;
  * compute processes in distinct failure domains (their process ids). The group's leader serves it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record BucketEntry(int id, List<Integer> members, long degradedStripes) {
+public record BucketEntry(int id, List<Integer> members, long degradedStripes, int leader) {
     public BucketEntry {
         members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** A bucket whose leader is not known yet (leaders report themselves). */
+    public BucketEntry(int id, List<Integer> members, long degradedStripes) {
+        this(id, members, degradedStripes, -1);
     }
 }

@@ -30,7 +30,8 @@ public record ClusterConfig(
         SortedMap<String, UserEntry> users,
         String activeRelease,
         int nextContainerId,
-        DataPlane dataPlane) {
+        DataPlane dataPlane,
+        UpgradeState upgrade) {
 
     public ClusterConfig {
         dataPlane = dataPlane == null ? DataPlane.empty() : dataPlane;
@@ -45,7 +46,20 @@ public record ClusterConfig(
             int bucketCount, SortedMap<String, ServerEntry> servers, SortedMap<Integer, ContainerEntry> containers,
             List<Integer> controlMembers, SortedMap<String, UserEntry> users, String activeRelease, int nextContainerId) {
         this(revision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers, controlMembers, users,
-                activeRelease, nextContainerId, DataPlane.empty());
+                activeRelease, nextContainerId, DataPlane.empty(), null);
+    }
+
+    public ClusterConfig(long revision, String clusterId, String name, long createdAtMillis, Protection protection,
+            int bucketCount, SortedMap<String, ServerEntry> servers, SortedMap<Integer, ContainerEntry> containers,
+            List<Integer> controlMembers, SortedMap<String, UserEntry> users, String activeRelease, int nextContainerId,
+            DataPlane dataPlane) {
+        this(revision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers, controlMembers, users,
+                activeRelease, nextContainerId, dataPlane, null);
+    }
+
+    public ClusterConfig withUpgrade(UpgradeState next) {
+        return new ClusterConfig(revision + 1, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
+                controlMembers, users, activeRelease, nextContainerId, dataPlane, next);
     }
 
     public static ClusterConfig empty() {
@@ -59,7 +73,7 @@ public record ClusterConfig(
 
     public ClusterConfig withDataPlane(DataPlane next) {
         return new ClusterConfig(revision + 1, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
-                controlMembers, users, activeRelease, nextContainerId, next);
+                controlMembers, users, activeRelease, nextContainerId, next, upgrade);
     }
 
     @JsonIgnore
@@ -138,7 +152,7 @@ public record ClusterConfig(
     ClusterConfig next(SortedMap<String, ServerEntry> newServers, SortedMap<Integer, ContainerEntry> newContainers,
             List<Integer> newMembers, SortedMap<String, UserEntry> newUsers, int newNextContainerId) {
         return new ClusterConfig(revision + 1, clusterId, name, createdAtMillis, protection, bucketCount, newServers,
-                newContainers, newMembers, newUsers, activeRelease, newNextContainerId, dataPlane).withDerivedActiveRelease();
+                newContainers, newMembers, newUsers, activeRelease, newNextContainerId, dataPlane, upgrade).withDerivedActiveRelease();
     }
 
     /** The release every container runs at least: what the cluster as a whole may rely on. */
@@ -146,11 +160,11 @@ public record ClusterConfig(
         String lowest = containers.values().stream().map(ContainerEntry::release)
                 .min(ReleaseOrder.COMPARATOR).orElse(activeRelease);
         return new ClusterConfig(revision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
-                controlMembers, users, lowest, nextContainerId, dataPlane);
+                controlMembers, users, lowest, nextContainerId, dataPlane, upgrade);
     }
 
     ClusterConfig withRevision(long newRevision) {
         return new ClusterConfig(newRevision, clusterId, name, createdAtMillis, protection, bucketCount, servers, containers,
-                controlMembers, users, activeRelease, nextContainerId, dataPlane);
+                controlMembers, users, activeRelease, nextContainerId, dataPlane, upgrade);
     }
 }

@@ -32,6 +32,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = ConfigCommand.ReserveCapacity.class, name = "reserve-capacity"),
     @JsonSubTypes.Type(value = ConfigCommand.ReleaseCapacity.class, name = "release-capacity"),
     @JsonSubTypes.Type(value = ConfigCommand.ReportBucketUsage.class, name = "report-bucket-usage"),
+    @JsonSubTypes.Type(value = ConfigCommand.SetUpgrade.class, name = "set-upgrade"),
     @JsonSubTypes.Type(value = ConfigCommand.PutUser.class, name = "put-user"),
     @JsonSubTypes.Type(value = ConfigCommand.RemoveUser.class, name = "remove-user"),
 })
@@ -287,17 +288,31 @@ public sealed interface ConfigCommand {
     }
 
     /** What a bucket's leader stores per filesystem and how many of its stripes are degraded. */
-    record ReportBucketUsage(int bucket, Map<Integer, Long> usedByFilesystem, long degradedStripes) implements ConfigCommand {
+    record ReportBucketUsage(int bucket, Map<Integer, Long> usedByFilesystem, long degradedStripes, int leader)
+            implements ConfigCommand {
+        public ReportBucketUsage(int bucket, Map<Integer, Long> usedByFilesystem, long degradedStripes) {
+            this(bucket, usedByFilesystem, degradedStripes, -1);
+        }
+
         @Override
         public Applied apply(ControlState state) {
             requireCreated(state);
-            return DataPlaneCommands.reportBucketUsage(state, bucket, usedByFilesystem, degradedStripes);
+            return DataPlaneCommands.reportBucketUsage(state, bucket, usedByFilesystem, degradedStripes, leader);
         }
 
         @Override
         @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isInternal() {
             return true;
+        }
+    }
+
+    /** Records a rolling upgrade's state (started, a step begun or done, paused, aborted, failed). */
+    record SetUpgrade(UpgradeState upgrade) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return new Applied(state.with(state.config().withUpgrade(upgrade)), true);
         }
     }
 

@@ -110,7 +110,7 @@ final class DataPlaneCommands {
         return new Applied(state.with(config.withDataPlane(plane.withFilesystems(all, plane.nextFilesystemId()))), released);
     }
 
-    static Applied reportBucketUsage(ControlState state, int bucket, Map<Integer, Long> usedByFs, long degradedStripes) {
+    static Applied reportBucketUsage(ControlState state, int bucket, Map<Integer, Long> usedByFs, long degradedStripes, int leader) {
         ClusterConfig config = state.config();
         DataPlane plane = config.dataPlane();
         SortedMap<Integer, FilesystemEntry> all = new TreeMap<>(plane.filesystems());
@@ -123,7 +123,7 @@ final class DataPlaneCommands {
         List<BucketEntry> buckets = new ArrayList<>(plane.buckets());
         if (bucket >= 0 && bucket < buckets.size()) {
             BucketEntry entry = buckets.get(bucket);
-            buckets.set(bucket, new BucketEntry(entry.id(), entry.members(), degradedStripes));
+            buckets.set(bucket, new BucketEntry(entry.id(), entry.members(), degradedStripes, leader >= 0 ? leader : entry.leader()));
         }
         return new Applied(state.with(config.withDataPlane(plane.withFilesystems(all, plane.nextFilesystemId())
                 .withBuckets(buckets))), true);

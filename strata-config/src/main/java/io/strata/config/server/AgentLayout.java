@@ -67,6 +67,11 @@ public record AgentLayout(Path root) {
         return containerDir(name).resolve("logs").resolve("container.log");
     }
 
+    /** Where the host agent keeps FUSE sessions a frontend container hands over while it restarts. */
+    public Path fuseKeeperSocket() {
+        return root.resolve("run").resolve("fuse-sessions.sock");
+    }
+
     public Path agentLog() {
         return root.resolve("logs").resolve("agent.log");
     }

@@ -222,6 +222,12 @@ public final class DriveService implements ProcessService {
         connection.send(DriveFrames.CHUNK_RESULT, correlationId, null, DriveFrames.resultHeader(status, 0));
     }
 
+    /** Stopping on purpose: done once no operation is in flight on any drive. */
+    @Override
+    public boolean drain() {
+        return drives.values().stream().allMatch(open -> open.io().inFlight() == 0);
+    }
+
     @Override
     public void onClose() {
         drives.values().forEach(this::close);

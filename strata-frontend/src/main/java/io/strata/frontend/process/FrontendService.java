@@ -94,6 +94,39 @@ public final class FrontendService implements ProcessService {
         return config;
     }
 
+    /** A mount drained and detached from this process, with what it was (for the next process to resume it). */
+    public record Detached(io.strata.fuse.DetachedSession session, MountInfo info) {
+    }
+
+    /** Drains and detaches every mount, leaving them mounted for another process to serve. */
+    public synchronized java.util.List<Detached> detachAll() {
+        java.util.List<Detached> detached = new java.util.ArrayList<>();
+        for (String key : java.util.List.copyOf(mounts.keySet())) {
+            Mounted mounted = mounts.remove(key);
+            detached.add(new Detached(mounted.mount().detach(), mounted.info()));
+            LOG.info("detached the mount of {} at {}", mounted.info().filesystem(), key);
+        }
+        return detached;
+    }
+
+    /** Serves a mount another process detached (no new mount, no INIT: the kernel kept it). */
+    public synchronized MountInfo resume(io.strata.fuse.DetachedSession session, MountInfo previous, int slot) {
+        awaitStarted();
+        ClusterConfig config = awaitFilesystem(previous.filesystem());
+        FilesystemEntry fs = config.dataPlane().filesystem(previous.filesystem()).orElseThrow(() -> StrataException.notFound(
+                "no filesystem named %s", previous.filesystem()));
+        int processId = context.processId().get();
+        int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(),
+                rootIno(fs.id(), config.dataPlane().buckets().size()), mountId);
+        MountOptions options = MountOptions.defaults().withFsName("strata:" + previous.filesystem()).withRequestBuffers(64);
+        FuseMount mount = FuseMount.resume(session, options, strata);
+        MountInfo info = new MountInfo(previous.filesystem(), previous.mountpoint(), slot, previous.mountedAtMillis());
+        mounts.put(previous.mountpoint(), new Mounted(mount, info));
+        LOG.info("resumed the mount of {} at {} (mount id {})", previous.filesystem(), previous.mountpoint(), mountId);
+        return info;
+    }
+
     public synchronized MountInfo unmount(Path mountpoint) {
         String key = mountpoint.toAbsolutePath().normalize().toString();
         Mounted mounted = mounts.remove(key);
