@@ -98,6 +98,12 @@ public final class StatusCommand extends BaseCommand {
         out.printf("releases: %s; active %s%n", summary.releases().entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + " containers)").collect(Collectors.joining(", ")),
                 summary.activeRelease());
+        if (config.upgrade() != null && config.upgrade().isActive()) {
+            var upgrade = config.upgrade();
+            out.printf("upgrade: to %s %s, phase %s, %d done, %d left%s%n", upgrade.targetRelease(), upgrade.status(), upgrade.phase(),
+                    upgrade.done().size(), upgrade.remaining().size(), upgrade.current() == null ? "" : ", switching container " + upgrade.current());
+        }
+        out.printf("active protocol: %d%n", config.activeProtocol());
         for (ContainerEntry container : config.containerList()) {
             if (container.health() == Health.DOWN) {
                 out.printf("DOWN: container %d %s since %s%s%n", container.id(), container.qualifiedName(),

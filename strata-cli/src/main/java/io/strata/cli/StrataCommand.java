@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
         description = "Strata: a distributed parallel file system built of separately versioned containers.",
         subcommands = {StatusCommand.class, ClusterCommand.class, FsCommand.class, MountCommand.class, MountCommand.Umount.class,
             LocalCommand.class, ResourcesCommand.class, io.strata.cli.version.VersionCommand.class,
+            io.strata.cli.upgrade.UpgradeCommand.class,
             UserCommand.class,
             SandboxCommand.class},
         synopsisSubcommandLabel = "COMMAND")

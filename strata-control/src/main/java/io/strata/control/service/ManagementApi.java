@@ -26,6 +26,11 @@ public final class ManagementApi {
     public static final String FS_MOUNT = "fs.mount";
     public static final String FS_UNMOUNT = "fs.unmount";
     public static final String FS_MOUNTS = "fs.mounts";
+    public static final String UPGRADE_START = "upgrade.start";
+    public static final String UPGRADE_STATUS = "upgrade.status";
+    public static final String UPGRADE_PAUSE = "upgrade.pause";
+    public static final String UPGRADE_RESUME = "upgrade.resume";
+    public static final String UPGRADE_ABORT = "upgrade.abort";
 
     private ManagementApi() {
     }

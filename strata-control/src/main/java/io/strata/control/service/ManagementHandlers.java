@@ -45,8 +45,11 @@ final class ManagementHandlers {
 
     private final ManagementService service;
 
+    private final Upgrades upgrades;
+
     ManagementHandlers(ManagementService service) {
         this.service = service;
+        this.upgrades = new Upgrades(service);
     }
 
     void registerAll(RpcRegistry registry) {
@@ -88,6 +91,14 @@ final class ManagementHandlers {
                 .register(ManagementApi.FS_CREATE, ManagementMessages.FilesystemRequest.class, Access.ADMIN, (ctx, r) -> createFilesystem(r))
                 .register(ManagementApi.FS_DELETE, ManagementMessages.FilesystemRequest.class, Access.ADMIN,
                         (ctx, r) -> service.submit(new ConfigCommand.DeleteFilesystem(r.name())).reply())
+                .register(ManagementApi.UPGRADE_START, Upgrades.StartRequest.class, Access.ADMIN, (ctx, r) -> upgrades.start(r))
+                .register(ManagementApi.UPGRADE_STATUS, NoParams.class, Access.ANYONE, (ctx, p) -> upgrades.status())
+                .register(ManagementApi.UPGRADE_PAUSE, NoParams.class, Access.ADMIN,
+                        (ctx, p) -> upgrades.change(io.strata.config.cluster.UpgradeState.PAUSED))
+                .register(ManagementApi.UPGRADE_RESUME, NoParams.class, Access.ADMIN,
+                        (ctx, p) -> upgrades.change(io.strata.config.cluster.UpgradeState.RUNNING))
+                .register(ManagementApi.UPGRADE_ABORT, NoParams.class, Access.ADMIN,
+                        (ctx, p) -> upgrades.change(io.strata.config.cluster.UpgradeState.ABORTED))
                 .register(ManagementApi.USER_REMOVE, UserRequest.class, Access.ADMIN,
                         (ctx, request) -> service.submit(new ConfigCommand.RemoveUser(request.name())).reply());
     }

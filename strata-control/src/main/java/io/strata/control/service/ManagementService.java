@@ -69,6 +69,7 @@ public final class ManagementService implements AutoCloseable {
     private volatile boolean closed;
     private HeartbeatSender heartbeats;
     private HealthMonitor monitor;
+    private UpgradeCoordinator upgrades;
     private Thread follower;
 
     public ManagementService(ManagementContext context) {
@@ -219,6 +220,8 @@ public final class ManagementService implements AutoCloseable {
                 ProcessIds.raftPort(context.basePort(), 0), onChange).start();
         monitor = new HealthMonitor(this, member);
         monitor.start();
+        upgrades = new UpgradeCoordinator(this, member);
+        upgrades.start();
     }
 
     private void startFollower() {
@@ -327,6 +330,9 @@ public final class ManagementService implements AutoCloseable {
         }
         if (monitor != null) {
             monitor.close();
+        }
+        if (upgrades != null) {
+            upgrades.close();
         }
         if (follower != null) {
             follower.interrupt();
