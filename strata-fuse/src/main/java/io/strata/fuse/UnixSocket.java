@@ -99,7 +99,7 @@ public final class UnixSocket implements AutoCloseable {
         return address;
     }
 
-    /** Sends {@code payload} with {@code descriptor} attached (a duplicate arrives at the peer). */
+    /** Sends {@code payload} with {@code descriptor} attached (a duplicate arrives at the peer); a negative descriptor sends none. */
     public void send(byte[] payload, int descriptor) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw StrataException.invalid("payload of %d bytes exceeds %d", payload.length, MAX_PAYLOAD_BYTES);
@@ -117,7 +117,8 @@ public final class UnixSocket implements AutoCloseable {
             boolean first = true;
             while (sent < frame.byteSize()) {
                 MemorySegment rest = frame.asSlice(sent);
-                long n = LibC.sendmsg(fd, message(arena, rest, first ? control : MemorySegment.NULL), 0);
+                boolean attach = first && descriptor >= 0;
+                long n = LibC.sendmsg(fd, message(arena, rest, attach ? control : MemorySegment.NULL), 0);
                 if (n < 0) {
                     int errno = LibC.errno();
                     if (errno == Errno.EINTR) {

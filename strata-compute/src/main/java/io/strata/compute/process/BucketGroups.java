@@ -46,6 +46,7 @@ public final class BucketGroups implements AutoCloseable {
     private final int processId;
     private final String clusterId;
     private final RaftServer server;
+    private final Path storageDir;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final Map<Integer, RaftGroupId> groups = new HashMap<>();
@@ -55,10 +56,10 @@ public final class BucketGroups implements AutoCloseable {
             IntFunction<StateMachine> stateMachines) {
         this.processId = processId;
         this.clusterId = clusterId;
+        this.storageDir = storageDir;
         RaftProperties properties = RaftSettings.bucketProperties(storageDir, host, raftPort);
         try {
             Files.createDirectories(storageDir);
-            Map<RaftGroupId, Integer> knownBuckets = new HashMap<>();
             this.server = RaftServer.newBuilder()
                     .setServerId(peerId(processId))
                     .setProperties(properties)
@@ -116,9 +117,11 @@ public final class BucketGroups implements AutoCloseable {
                 continue;
             }
             RaftGroup group = group(config, bucket);
+            // a group whose folder exists (an earlier add that failed half way) is recovered, not formatted
+            boolean format = !Files.isDirectory(storageDir.resolve(group.getGroupId().getUuid().toString()));
             try {
                 RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
-                        callIds.incrementAndGet(), group));
+                        callIds.incrementAndGet(), group, format));
                 if (!reply.isSuccess()) {
                     LOG.warn("bucket {} could not be added: {}", bucket.id(), reply.getException());
                     continue;

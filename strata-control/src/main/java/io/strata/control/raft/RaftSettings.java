@@ -34,7 +34,6 @@ public final class RaftSettings {
     public static RaftProperties bucketProperties(Path storageDir, String host, int port) {
         RaftProperties properties = properties(storageDir, host, port);
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, true);
-        RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, true);
         return properties;
     }
 
