@@ -73,7 +73,13 @@ public final class Sandbox {
             throw StrataException.conflict("a sandbox of %d servers is already running (started %s); run 'strata sandbox down' first",
                     existing.get().servers().size(), java.time.Instant.ofEpochMilli(existing.get().createdAtMillis()));
         }
-        SafeFiles.deleteRecursively(home.sandboxDir());
+        detachMounts(home.sandboxDir());
+        try {
+            SafeFiles.deleteRecursively(home.sandboxDir());
+        } catch (java.io.UncheckedIOException e) {
+            throw StrataException.conflict("cannot remove the previous sandbox's folder %s: %s (is something still using it?)",
+                    home.sandboxDir(), e.getCause() == null ? e.getMessage() : e.getCause().toString());
+        }
         Release release = Release.current();
         Path lib = distribution.resolve("lib");
         if (!Files.isDirectory(lib)) {
