@@ -69,6 +69,7 @@ final class Housekeeping {
         for (int bucket : service.groups().buckets()) {
             if (!service.groups().isLeader(bucket)) {
                 fencedTerms.remove(bucket);
+                ledSinceNanos.remove(bucket);
                 continue;
             }
             if (!isFenced(bucket)) {
@@ -82,8 +83,41 @@ final class Housekeeping {
                 dropDeletedFilesystems(bucket);
             }
             repairs.poll(bucket);
+            rebalance(bucket, now);
         }
         return 1;
+    }
+
+    private static final long REBALANCE_AFTER_NS = TimeUnit.SECONDS.toNanos(10);
+    private final Map<Integer, Long> ledSinceNanos = new HashMap<>();
+    private long nextRebalanceNanos;
+
+    /**
+     * Gives a bucket back to its preferred leader (its first member) once that one is up again,
+     * so leadership spreads over the compute processes as placed, also after maintenance.
+     */
+    private void rebalance(int bucket, long now) {
+        long since = ledSinceNanos.computeIfAbsent(bucket, b -> now);
+        if (now - since < REBALANCE_AFTER_NS || now < nextRebalanceNanos) {
+            return;
+        }
+        ClusterConfig config = service.config();
+        if (bucket >= config.dataPlane().buckets().size()) {
+            return;
+        }
+        int preferred = config.dataPlane().buckets().get(bucket).members().getFirst();
+        if (preferred == service.processId()) {
+            return;
+        }
+        var container = config.containers().get(io.strata.config.ProcessIds.containerOf(preferred));
+        boolean preferredUp = container != null && container.health() == io.strata.config.cluster.Health.UP
+                && container.processes().stream().anyMatch(p -> p.id() == preferred && p.health() == io.strata.config.cluster.Health.UP);
+        if (!preferredUp) {
+            return;
+        }
+        nextRebalanceNanos = now + TimeUnit.SECONDS.toNanos(2);
+        ledSinceNanos.remove(bucket);
+        Thread.ofVirtual().name("rebalance-" + bucket).start(() -> service.groups().transferLeadership(bucket, preferred, 5_000));
     }
 
     /** Raises every drive's fence for the bucket to this leader's term, then resumes its transactions. */

@@ -55,6 +55,7 @@ final class WritePath {
     private final Map<Long, ErasureCoder> coders = new HashMap<>();
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int inFlight;
+    private boolean checkedSeen;
 
     WritePath(ComputeService service) {
         this.service = service;
@@ -113,6 +114,11 @@ final class WritePath {
             if (io.strata.runtime.Release.current().protocol() < BucketFrames.CHECKED_PROTOCOL
                     || connection.protocol() < BucketFrames.CHECKED_PROTOCOL) {
                 throw new io.strata.protocol.ProtocolException("a checked write on a protocol " + connection.protocol() + " connection");
+            }
+            if (!checkedSeen) {
+                checkedSeen = true;
+                LOG.info("writes now carry their checksums (protocol {} capability, every container speaks it)",
+                        BucketFrames.CHECKED_PROTOCOL);
             }
             BucketFrames.CheckedWrite checked = BucketFrames.readCheckedWrite(frame.payload());
             header = checked.header();

@@ -44,7 +44,7 @@ public record UpgradeState(
             String problem, long atMillis, String logLine) {
         List<String> nextLog = new java.util.ArrayList<>(log);
         if (logLine != null) {
-            nextLog.add(logLine);
+            nextLog.add(java.time.Instant.ofEpochMilli(atMillis) + " " + logLine);
         }
         return new UpgradeState(targetRelease, newPhase, newStatus, newCurrent, newDone, newRemaining, problem, startedAtMillis,
                 atMillis, allowDisruptive, nextLog);

@@ -35,6 +35,8 @@ final class UpgradeCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeCoordinator.class);
     private static final long PERIOD_MS = 1_000;
     private static final long STEP_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(3);
+    /** A container still down this long after its switch is not coming back on the new release. */
+    private static final long DOWN_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(40);
 
     private final ManagementService service;
     private final ControlPlaneMember member;
@@ -116,9 +118,10 @@ final class UpgradeCoordinator implements AutoCloseable {
                     "container " + container.id() + " (" + container.qualifiedName() + ") runs " + upgrade.targetRelease()));
             return;
         }
-        if (now() - upgrade.updatedAtMillis() > STEP_TIMEOUT_MS) {
+        boolean stuckDown = container.health() == Health.DOWN && now() - upgrade.updatedAtMillis() > DOWN_TIMEOUT_MS;
+        if (stuckDown || now() - upgrade.updatedAtMillis() > STEP_TIMEOUT_MS) {
             String problem = "container " + container.id() + " (" + container.qualifiedName() + ") did not come back healthy on "
-                    + upgrade.targetRelease() + " within " + TimeUnit.MILLISECONDS.toSeconds(STEP_TIMEOUT_MS) + " s"
+                    + upgrade.targetRelease() + " within " + TimeUnit.MILLISECONDS.toSeconds(stuckDown ? DOWN_TIMEOUT_MS : STEP_TIMEOUT_MS) + " s"
                     + (container.lastFailure() == null ? "" : " (last failure: " + container.lastFailure() + ")")
                     + "; rolled it back, upgrade stopped";
             LOG.warn(problem);

@@ -49,7 +49,8 @@ final class Upgrades {
         List<Integer> remaining = order(config, request.release());
         UpgradeState upgrade = new UpgradeState(request.release(), "DRIVES", UpgradeState.RUNNING, null, List.of(), remaining, null,
                 service.context().clock().epochMillis(), service.context().clock().epochMillis(), request.allowDisruptive(),
-                List.of("upgrade to " + request.release() + " started: " + remaining.size() + " containers to switch"));
+                List.of(java.time.Instant.ofEpochMilli(service.context().clock().epochMillis()) + " upgrade to " + request.release()
+                        + " started: " + remaining.size() + " containers to switch"));
         service.submit(new ConfigCommand.SetUpgrade(upgrade));
         return plan;
     }
