@@ -468,6 +468,9 @@ final class ContainerSupervisor implements AutoCloseable {
         child = null;
         deletePidFile();
         state = State.STOPPED;
+        if (!graceful) {
+            agent.releaseFuseSessions(definition.name());
+        }
     }
 
     private void drain() {

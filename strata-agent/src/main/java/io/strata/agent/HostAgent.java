@@ -297,6 +297,14 @@ public final class HostAgent implements AutoCloseable {
         if (supervisor != null) {
             supervisor.close(false);
         }
+        releaseFuseSessions(name);
+    }
+
+    /** A container stopped on purpose without handing its mounts over: the copies kept of them go, and the mounts end. */
+    void releaseFuseSessions(String container) {
+        if (sessionKeeper != null) {
+            sessionKeeper.release(container);
+        }
     }
 
     /** Stops serving; containers keep running unless {@code stopContainers}. */

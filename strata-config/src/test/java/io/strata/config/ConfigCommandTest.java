@@ -104,6 +104,22 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aFilesystemGrowsOrShrinksButNeverBelowWhatItsBucketsHold() {
+        ControlState state = new ConfigCommand.CreateFilesystem("data", 1000, 0).apply(created()).state();
+        int id = state.config().dataPlane().filesystem("data").orElseThrow().id();
+        state = new ConfigCommand.ReserveCapacity(id, 3, 600).apply(state).state();
+        ControlState grown = new ConfigCommand.ResizeFilesystem("data", 5000).apply(state).state();
+        assertThat(grown.config().dataPlane().filesystem("data").orElseThrow().capacityBytes()).isEqualTo(5000);
+        assertThat(grown.config().dataPlane().filesystem("data").orElseThrow().reservedBytes()).isEqualTo(600);
+        ControlState shrunk = new ConfigCommand.ResizeFilesystem("data", 600).apply(grown).state();
+        assertThat(shrunk.config().dataPlane().filesystem("data").orElseThrow().capacityBytes()).isEqualTo(600);
+        ControlState before = shrunk;
+        assertThatThrownBy(() -> new ConfigCommand.ResizeFilesystem("data", 599).apply(before))
+                .hasMessageStartingWith("cannot shrink data to 599 bytes: its buckets hold 600 bytes");
+        assertThatThrownBy(() -> new ConfigCommand.ResizeFilesystem("nope", 10).apply(before)).hasMessage("no filesystem nope");
+    }
+
+    @Test
     void theLastAdminCannotBeRemoved() {
         assertThatThrownBy(() -> new ConfigCommand.RemoveUser("admin").apply(created()))
                 .hasMessage("admin is the last admin user and cannot be removed");

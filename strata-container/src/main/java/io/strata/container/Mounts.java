@@ -104,8 +104,16 @@ final class Mounts {
         Json.writeFile(file, all());
     }
 
-    /** Mounts again what this container served before it stopped, once the filesystems are known. */
+    /**
+     * Mounts again what this container served before it stopped, once the filesystems are known:
+     * first the live connections the host agent kept (handed over, or guarded when the previous
+     * process died), then anything else it had mounted. From then on the agent guards every mount.
+     */
     void restore() {
+        if (!frontends.isEmpty()) {
+            io.strata.fuse.SessionGuard guard = new io.strata.fuse.SessionGuard(keeper, container).start();
+            frontends.values().forEach(f -> f.guardWith(guard));
+        }
         List<String> resumed = resumeHandedOver();
         if (!Files.exists(file)) {
             return;

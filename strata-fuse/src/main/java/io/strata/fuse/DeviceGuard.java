@@ -82,6 +82,20 @@ final class DeviceGuard {
         }
     }
 
+    /** Runs {@code use} while the descriptors cannot be closed; false, without running it, once they are. */
+    boolean whileOpen(Runnable use) {
+        long stamp = lock.readLock();
+        try {
+            if (closed) {
+                return false;
+            }
+            use.run();
+            return true;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     boolean isClosed() {
         long stamp = lock.readLock();
         try {

@@ -58,14 +58,29 @@ public final class FuseMount implements AutoCloseable {
     public static FuseMount resume(DetachedSession detached, MountOptions options, FuseFilesystem fs) {
         HandoverState state = detached.state();
         int fd = detached.consume();
+        FuseSession session;
         try {
-            FuseSession session = FuseSession.resume(fd, state.parameters(), options, fs);
-            LOG.info("resumed {} on {} with descriptor {}", state.fsName(), state.mountpoint(), fd);
-            return new FuseMount(Path.of(state.mountpoint()), session);
+            session = FuseSession.resume(fd, state.parameters(), options, fs, state.unanswered());
         } catch (RuntimeException e) {
             LibC.close(fd);
+            detached.closeStale();
             throw e;
         }
+        if (state.unanswered()) {
+            // The previous process died: what it read and never answered waits on its queues until sent again.
+            int errno = session.resendOutcome();
+            if (errno == 0) {
+                LOG.info("resumed {} on {} after its previous process died; unanswered requests are sent again",
+                        state.fsName(), state.mountpoint());
+            } else {
+                LOG.warn("resumed {} on {} after its previous process died, but the kernel cannot send its unanswered "
+                        + "requests again ({}): those fail", state.fsName(), state.mountpoint(), Errno.describe(errno));
+            }
+        } else {
+            LOG.info("resumed {} on {} with descriptor {}", state.fsName(), state.mountpoint(), fd);
+        }
+        detached.closeStale();
+        return new FuseMount(Path.of(state.mountpoint()), session);
     }
 
     public Path mountpoint() {

@@ -91,6 +91,8 @@ public final class FuseProtocol {
     public static final long FUSE_SECURITY_CTX = 1L << 32;
     public static final long FUSE_HAS_EXPIRE_ONLY = 1L << 35;
     public static final long FUSE_DIRECT_IO_ALLOW_MMAP = 1L << 36;
+    /** Offered by kernels (6.9+) that accept FUSE_NOTIFY_RESEND; nothing to ask for. */
+    public static final long FUSE_HAS_RESEND = 1L << 39;
 
     private FuseProtocol() {
     }

@@ -81,6 +81,7 @@ public final class FuseSession {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readersChanged = lock.newCondition();
     private volatile boolean stopRequested;
+    private volatile int resendOutcome = -1;
     private State state = State.RUNNING;
     private int liveReaders;
     private boolean connectionEnded;
@@ -144,8 +145,15 @@ public final class FuseSession {
         }
     }
 
-    /** Serves a connection whose INIT another session answered (a handover); no INIT is read. */
-    static FuseSession resume(int masterFd, SessionParameters parameters, MountOptions options, FuseFilesystem fs) {
+    /**
+     * Serves a connection whose INIT another session answered (a handover); no INIT is read. With
+     * {@code resendUnanswered} (the previous owner died), the kernel is first asked to send again
+     * what was read and never answered, before any reader starts: a request this session read
+     * itself is never among them, so none is served twice. The errno of that ask (0 when done)
+     * is then {@link #resendOutcome()}.
+     */
+    static FuseSession resume(int masterFd, SessionParameters parameters, MountOptions options, FuseFilesystem fs,
+            boolean resendUnanswered) {
         Wire.checkByteOrder();
         if (options.requestBufferBytes() < parameters.requestBufferBytes()) {
             throw StrataException.invalid("max write %d bytes is below the session's negotiated %d bytes",
@@ -158,12 +166,20 @@ public final class FuseSession {
         BufferPool pool = new BufferPool(options.requestBuffers(), options.requestBufferBytes());
         try {
             FuseSession session = new FuseSession(masterFd, parameters, options, fs, pool);
+            if (resendUnanswered) {
+                session.resendOutcome = session.resendUnanswered();
+            }
             session.startServing();
             return session;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    /** After a resume that asked for it: 0 if the kernel queued the unanswered requests again, else its errno; -1 if not asked. */
+    public int resendOutcome() {
+        return resendOutcome;
     }
 
     private void startServing() {
@@ -200,6 +216,11 @@ public final class FuseSession {
             }
             return fd;
         }
+    }
+
+    /** The file system's name as the kernel shows it (the mount's source). */
+    public String fsName() {
+        return options.fsName();
     }
 
     public SessionParameters parameters() {
@@ -265,6 +286,36 @@ public final class FuseSession {
             message.set(ValueLayout.JAVA_BYTE, 32 + bytes.length, (byte) 0);
             return notify(message, size);
         }
+    }
+
+    /**
+     * Asks the kernel to queue again every request that was read from this connection but never
+     * answered, by any process: after the process serving it died, its requests are still waiting
+     * (as long as another holder kept its descriptors open) and are sent anew to this session.
+     * Answers 0, ENOSYS when the kernel cannot (before 6.9), or another errno.
+     */
+    int resendUnanswered() {
+        if ((parameters.kernelFlags() & FuseProtocol.FUSE_HAS_RESEND) == 0) {
+            return Errno.ENOSYS;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment message = arena.allocate(Wire.OUT_HEADER_SIZE);
+            Wire.putOutHeader(message, Wire.OUT_HEADER_SIZE, Wire.NOTIFY_RESEND, 0);
+            return notify(message, Wire.OUT_HEADER_SIZE);
+        }
+    }
+
+    /**
+     * Runs {@code use} with the connection's descriptors (the master first, then the clones) while
+     * they cannot be closed, e.g. to pass duplicates to a keeper; false, without running it, once closed.
+     */
+    public boolean withDescriptors(java.util.function.Consumer<int[]> use) {
+        return guard.whileOpen(() -> {
+            int[] all = new int[cloneFds.length + 1];
+            all[0] = masterFd;
+            System.arraycopy(cloneFds, 0, all, 1, cloneFds.length);
+            use.accept(all);
+        });
     }
 
     private int notify(MemorySegment message, int size) {

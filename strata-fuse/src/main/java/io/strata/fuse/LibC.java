@@ -59,6 +59,7 @@ final class LibC {
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT), -1);
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(INT, INT, PTR, INT), -1);
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(INT, INT, INT), -1);
+    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(INT, INT, INT), -1);
     private static final MethodHandle ACCEPT4 = bind("accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT), -1);
     private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(INT, INT, PTR, INT), -1);
     private static final MethodHandle SENDMSG = bind("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT), -1);
@@ -236,6 +237,16 @@ final class LibC {
     static int bind(int fd, MemorySegment address, int length) {
         try {
             return (int) BIND.invokeExact(capture(), fd, address, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static final int SHUT_RDWR = 2;
+
+    static int shutdown(int fd, int how) {
+        try {
+            return (int) SHUTDOWN.invokeExact(capture(), fd, how);
         } catch (Throwable t) {
             throw unexpected(t);
         }

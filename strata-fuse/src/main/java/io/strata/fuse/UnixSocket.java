@@ -200,6 +200,13 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
+    /** Ends the connection in both directions, waking a thread blocked receiving on it (closing alone does not). */
+    public synchronized void shutdown() {
+        if (!closed) {
+            LibC.shutdown(fd, LibC.SHUT_RDWR);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {

@@ -71,6 +71,7 @@ final class Wire {
     static final int NOTIFY_INVAL_INODE = 2;
     static final int NOTIFY_INVAL_ENTRY = 3;
     static final int NOTIFY_DELETE = 6;
+    static final int NOTIFY_RESEND = 7;
 
     // struct sizes.
     static final int IN_HEADER_SIZE = 40;

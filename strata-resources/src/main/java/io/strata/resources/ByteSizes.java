@@ -16,6 +16,7 @@ public final class ByteSizes {
     public static final long MIB = 1024L * KIB;
     public static final long GIB = 1024L * MIB;
     public static final long TIB = 1024L * GIB;
+    public static final long PIB = 1024L * TIB;
 
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-z]*)");
     private static final Map<String, Long> UNITS = Map.ofEntries(
@@ -23,7 +24,8 @@ public final class ByteSizes {
             Map.entry("k", KIB), Map.entry("kib", KIB), Map.entry("kb", 1000L),
             Map.entry("m", MIB), Map.entry("mib", MIB), Map.entry("mb", 1000_000L),
             Map.entry("g", GIB), Map.entry("gib", GIB), Map.entry("gb", 1000_000_000L),
-            Map.entry("t", TIB), Map.entry("tib", TIB), Map.entry("tb", 1000_000_000_000L));
+            Map.entry("t", TIB), Map.entry("tib", TIB), Map.entry("tb", 1000_000_000_000L),
+            Map.entry("p", PIB), Map.entry("pib", PIB), Map.entry("pb", 1000_000_000_000_000L));
 
     private ByteSizes() {
     }
@@ -46,7 +48,7 @@ public final class ByteSizes {
         if (bytes < KIB) {
             return bytes + " B";
         }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
         double value = bytes;
         int unit = -1;
         while (value >= 1024 && unit < units.length - 1) {

@@ -152,8 +152,16 @@ class DataPlaneSystemTest {
         }
     }
 
+    /**
+     * Streams writes through a mount while {@code container} of {@code server} is killed, then
+     * verifies through the other mount. A frontend victim is the one serving the stream's mount (B,
+     * on server 2): its applications must only pause while the next container resumes the mount.
+     */
     private void streamThroughKill(int server, String container) throws Exception {
-        Path file = dirA().resolve("stream-" + server + "-" + container);
+        boolean killsTheStreamsMount = container.startsWith("frontend") && server == 2;
+        Path writeDir = killsTheStreamsMount ? dirB() : dirA();
+        Path verifyDir = killsTheStreamsMount ? dirA() : dirB();
+        Path file = writeDir.resolve("stream-" + server + "-" + container);
         byte[] block = random(server * 31L, 256 * 1024);
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong longestStallNs = new AtomicLong();
@@ -188,7 +196,7 @@ class DataPlaneSystemTest {
         assertThat(length).isGreaterThan(block.length);
         Sandboxes.await(container + " of server " + server + " UP again", 90_000, () -> Sandboxes.quietly(() ->
                 config().findContainer("server" + server, container).map(c -> c.health() == Health.UP).orElse(false)));
-        Path other = dirB().resolve(file.getFileName().toString());
+        Path other = verifyDir.resolve(file.getFileName().toString());
         byte[] content = Files.readAllBytes(other);
         assertThat((long) content.length).isGreaterThanOrEqualTo(length);
         for (long offset = 0; offset + block.length <= length; offset += block.length) {
@@ -233,6 +241,12 @@ class DataPlaneSystemTest {
         CliRunner.Result unknown = sandbox.cli().run("-H", SharedSandbox.address(3), "mount", "nosuchfs", mountpoint.toString());
         assertThat(unknown.code()).isEqualTo(3);
         assertThat(unknown.err()).startsWith("error: no filesystem named nosuchfs");
+        CliRunner.Result tooBig = sandbox.cli().run("fs", "create", "huge", "--capacity", "1PiB");
+        assertThat(tooBig.code()).isEqualTo(10);
+        assertThat(tooBig.err()).startsWith("error: not enough capacity for huge: 1.00 PiB asked");
+        // The sandbox gave all usable capacity to 'default': make room for a second filesystem.
+        assertThat(sandbox.cli().run("fs", "update", "default", "--capacity", "40GiB").expectSuccess().out())
+                .contains("filesystem default now has 40.00 GiB");
         sandbox.cli().run("fs", "create", "tiny", "--capacity", "8MiB").expectSuccess();
         Path tiny = Files.createDirectories(sandbox.home().resolve("mnt-tiny"));
         sandbox.cli().run("-H", SharedSandbox.address(3), "mount", "tiny", tiny.toString()).expectSuccess();

@@ -18,9 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code strata fs}: list filesystems (default), create and delete them. */
-@Command(name = "fs", description = "List filesystems with used and capacity (default), create or delete them.",
-        subcommands = {FsCommand.Create.class, FsCommand.Delete.class})
+/** {@code strata fs}: list filesystems (default), create, resize and delete them. */
+@Command(name = "fs", description = "List filesystems with used and capacity (default), create, resize or delete them.",
+        subcommands = {FsCommand.Create.class, FsCommand.Update.class, FsCommand.Delete.class})
 public final class FsCommand extends BaseCommand {
     public record FsRow(int id, String name, long usedBytes, long capacityBytes, long reservedBytes) {
     }
@@ -49,27 +49,44 @@ public final class FsCommand extends BaseCommand {
         cli.out().flush();
     }
 
-    @Command(name = "create", description = "Create a filesystem of the given capacity.")
-    public static final class Create extends BaseCommand {
+    /** A command naming a filesystem and a capacity for it (create, update): asks, then prints the entry or a message. */
+    abstract static class Sized extends BaseCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Option(names = "--capacity", required = true, paramLabel = "SIZE", description = "e.g. 100GiB, 2TiB")
         String capacity;
 
+        void ask(CliContext cli, String api, java.util.function.Function<FilesystemEntry, String> message) {
+            long bytes = ByteSizes.parse(capacity);
+            FilesystemEntry fs;
+            try (ControlClient client = cli.management()) {
+                fs = Json.fromTree(client.call(api, new FilesystemRequest(name, bytes)), FilesystemEntry.class);
+            }
+            if (cli.json()) {
+                cli.printJson(fs);
+            } else {
+                cli.out().println(message.apply(fs));
+                cli.out().flush();
+            }
+        }
+    }
+
+    @Command(name = "create", description = "Create a filesystem of the given capacity.")
+    public static final class Create extends Sized {
         @Override
         protected void run(CliContext cli) {
-            long bytes = ByteSizes.parse(capacity);
-            try (ControlClient client = cli.management()) {
-                FilesystemEntry fs = Json.fromTree(client.call(ManagementApi.FS_CREATE, new FilesystemRequest(name, bytes)),
-                        FilesystemEntry.class);
-                if (cli.json()) {
-                    cli.printJson(fs);
-                } else {
-                    cli.out().printf("created filesystem %s (id %d, %s)%n", fs.name(), fs.id(), Capacity.describe(fs.capacityBytes()));
-                    cli.out().flush();
-                }
-            }
+            ask(cli, ManagementApi.FS_CREATE, fs -> String.format("created filesystem %s (id %d, %s)", fs.name(), fs.id(),
+                    Capacity.describe(fs.capacityBytes())));
+        }
+    }
+
+    @Command(name = "update", description = "Give a filesystem a new capacity (never below what it already holds).")
+    public static final class Update extends Sized {
+        @Override
+        protected void run(CliContext cli) {
+            ask(cli, ManagementApi.FS_RESIZE, fs -> String.format("filesystem %s now has %s", fs.name(),
+                    Capacity.describe(fs.capacityBytes())));
         }
     }
 

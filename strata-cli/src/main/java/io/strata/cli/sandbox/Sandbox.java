@@ -15,6 +15,7 @@ import io.strata.protocol.rpc.NoParams;
 import io.strata.runtime.Json;
 import io.strata.runtime.Release;
 import io.strata.runtime.SafeFiles;
+import io.strata.runtime.ErrorCode;
 import io.strata.runtime.StrataException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -88,6 +89,24 @@ public final class Sandbox {
         List<SandboxState.Server> servers = startAgents(options, release, lib, distribution);
         SandboxState state = new SandboxState(options.layout(), release.version(), System.currentTimeMillis(), servers, null, null);
         Json.writeFile(home.sandboxState(), state);
+        try {
+            return formAndMount(options, release, servers, state);
+        } catch (RuntimeException e) {
+            // Nothing half-done: a sandbox that did not come up whole is stopped; its folder stays for the logs.
+            try {
+                stopProcesses(Json.readFile(home.sandboxState(), SandboxState.class));
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            String logs = " (the half-started sandbox was stopped; its logs are under " + home.sandboxDir().resolve("servers") + ")";
+            if (e instanceof StrataException strata) {
+                throw new StrataException(strata.code(), strata.getMessage() + logs);
+            }
+            throw new StrataException(ErrorCode.INTERNAL, e + logs);
+        }
+    }
+
+    private SandboxState formAndMount(Options options, Release release, List<SandboxState.Server> servers, SandboxState state) {
         step("started " + servers.size() + " host agents on " + options.subnet() + ".1-" + servers.size() + " (" + options.coresPerServer()
                 + " simulated cores each)");
         setUpContainers(options, servers);
@@ -352,6 +371,18 @@ public final class Sandbox {
             return;
         }
         SandboxState state = existing.get();
+        int killed = stopProcesses(state);
+        step("stopped " + state.servers().size() + " servers" + (killed == 0 ? "" : " (killed " + killed
+                + " processes that did not stop by themselves)"));
+        SafeFiles.deleteRecursively(home.sandboxDir());
+        if (state.clusterId() != null) {
+            home.saveToken(state.clusterId(), null);
+        }
+        step("removed " + home.sandboxDir());
+    }
+
+    /** Stops every agent and container of the sandbox and detaches its mounts; returns how many had to be killed. */
+    private int stopProcesses(SandboxState state) {
         List<Thread> stops = new ArrayList<>();
         for (SandboxState.Server server : state.servers()) {
             stops.add(Thread.ofVirtual().start(() -> stopServer(server)));
@@ -377,13 +408,7 @@ public final class Sandbox {
             throw StrataException.unavailable("some sandbox processes did not stop: %s", leftoverProcesses(state).stream()
                     .map(ProcessHandle::pid).toList());
         }
-        step("stopped " + state.servers().size() + " servers" + (leftovers.isEmpty() ? "" : " (killed " + leftovers.size()
-                + " processes that did not stop by themselves)"));
-        SafeFiles.deleteRecursively(home.sandboxDir());
-        if (state.clusterId() != null) {
-            home.saveToken(state.clusterId(), null);
-        }
-        step("removed " + home.sandboxDir());
+        return leftovers.size();
     }
 
     /** Detaches any FUSE mount left under the sandbox (a frontend that died cannot unmount). */

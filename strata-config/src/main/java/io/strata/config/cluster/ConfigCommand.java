@@ -29,6 +29,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = ConfigCommand.LeaseRegions.class, name = "lease-regions"),
     @JsonSubTypes.Type(value = ConfigCommand.CreateFilesystem.class, name = "create-filesystem"),
     @JsonSubTypes.Type(value = ConfigCommand.DeleteFilesystem.class, name = "delete-filesystem"),
+    @JsonSubTypes.Type(value = ConfigCommand.ResizeFilesystem.class, name = "resize-filesystem"),
     @JsonSubTypes.Type(value = ConfigCommand.ReserveCapacity.class, name = "reserve-capacity"),
     @JsonSubTypes.Type(value = ConfigCommand.ReleaseCapacity.class, name = "release-capacity"),
     @JsonSubTypes.Type(value = ConfigCommand.ReportBucketUsage.class, name = "report-bucket-usage"),
@@ -247,6 +248,14 @@ public sealed interface ConfigCommand {
         public Applied apply(ControlState state) {
             requireCreated(state);
             return DataPlaneCommands.createFilesystem(state, name, capacityBytes, atMillis);
+        }
+    }
+
+    record ResizeFilesystem(String name, long capacityBytes) implements ConfigCommand {
+        @Override
+        public Applied apply(ControlState state) {
+            requireCreated(state);
+            return DataPlaneCommands.resizeFilesystem(state, name, capacityBytes);
         }
     }
 

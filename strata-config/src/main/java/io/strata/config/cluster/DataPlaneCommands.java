@@ -70,6 +70,21 @@ final class DataPlaneCommands {
         return new Applied(state.with(config.withDataPlane(plane.withFilesystems(all, id + 1))), id);
     }
 
+    /** A new capacity, never below what the filesystem's buckets already reserved of it. */
+    static Applied resizeFilesystem(ControlState state, String name, long capacityBytes) {
+        ClusterConfig config = state.config();
+        DataPlane plane = config.dataPlane();
+        FilesystemEntry fs = plane.filesystem(name).orElseThrow(() -> StrataException.notFound("no filesystem %s", name));
+        if (capacityBytes < fs.reservedBytes()) {
+            throw new StrataException(io.strata.runtime.ErrorCode.NO_SPACE, String.format(
+                    "cannot shrink %s to %d bytes: its buckets hold %d bytes of it (%d bytes in use)", name, capacityBytes,
+                    fs.reservedBytes(), fs.usedBytes()));
+        }
+        SortedMap<Integer, FilesystemEntry> all = new TreeMap<>(plane.filesystems());
+        all.put(fs.id(), new FilesystemEntry(fs.id(), fs.name(), capacityBytes, fs.createdAtMillis(), fs.reserved(), fs.used()));
+        return new Applied(state.with(config.withDataPlane(plane.withFilesystems(all, plane.nextFilesystemId()))), fs.id());
+    }
+
     static Applied deleteFilesystem(ControlState state, String name) {
         ClusterConfig config = state.config();
         DataPlane plane = config.dataPlane();

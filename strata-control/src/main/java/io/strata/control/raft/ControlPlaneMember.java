@@ -23,6 +23,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneMember.class);
     private static final int SUBMIT_ATTEMPTS = 40;
+    private static final int CLOSED_CONNECTION_ATTEMPTS = 8;
     private static final TimeDuration SUBMIT_RETRY_SLEEP = TimeDuration.valueOf(250, TimeUnit.MILLISECONDS);
 
     private final int containerId;
@@ -141,12 +143,7 @@ public final class ControlPlaneMember implements AutoCloseable {
 
     /** Replicates a command and returns the state machine's answer; throws its refusal. */
     public CommandReply submit(ConfigCommand command) {
-        RaftClientReply reply;
-        try {
-            reply = client.io().send(Message.valueOf(ByteString.copyFrom(Json.mapper().writeValueAsBytes(command))));
-        } catch (IOException e) {
-            throw new StrataException(ErrorCode.UNAVAILABLE, "the control plane did not accept the change: " + e.getMessage());
-        }
+        RaftClientReply reply = send(command);
         if (!reply.isSuccess()) {
             throw new StrataException(ErrorCode.UNAVAILABLE, "the control plane did not accept the change: "
                     + (reply.getException() == null ? "no quorum" : reply.getException().getMessage()));
@@ -156,6 +153,38 @@ public final class ControlPlaneMember implements AutoCloseable {
             throw new StrataException(ErrorCode.parse(decoded.code()), decoded.message());
         }
         return decoded;
+    }
+
+    /**
+     * Sends one command. Ratis's own retry policy covers elections and timeouts but hands back at once when the
+     * connection it picked is already closed (a peer that was still starting when first dialled); that
+     * connection is replaced by then, so the command is sent again on a fresh one.
+     */
+    private RaftClientReply send(ConfigCommand command) {
+        Message message;
+        try {
+            message = Message.valueOf(ByteString.copyFrom(Json.mapper().writeValueAsBytes(command)));
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.INTERNAL, "cannot encode the command: " + e.getMessage());
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.io().send(message);
+            } catch (AlreadyClosedException e) {
+                if (attempt >= CLOSED_CONNECTION_ATTEMPTS) {
+                    throw new StrataException(ErrorCode.UNAVAILABLE, "the control plane did not accept the change: " + e.getMessage());
+                }
+                LOG.debug("the connection closed under a command ({}); sending it again", e.getMessage());
+                try {
+                    SUBMIT_RETRY_SLEEP.sleep();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new StrataException(ErrorCode.UNAVAILABLE, "interrupted while sending a command to the control plane");
+                }
+            } catch (IOException e) {
+                throw new StrataException(ErrorCode.UNAVAILABLE, "the control plane did not accept the change: " + e.getMessage());
+            }
+        }
     }
 
     /** Asks the group to make {@code target} its leader (used before that member's container stops). */

@@ -23,6 +23,7 @@ public final class ManagementApi {
     public static final String DRIVE_FORMAT = "drive.format";
     public static final String FS_CREATE = "fs.create";
     public static final String FS_DELETE = "fs.delete";
+    public static final String FS_RESIZE = "fs.resize";
     public static final String FS_MOUNT = "fs.mount";
     public static final String FS_UNMOUNT = "fs.unmount";
     public static final String FS_MOUNTS = "fs.mounts";

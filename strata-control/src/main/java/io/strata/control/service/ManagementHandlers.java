@@ -89,6 +89,7 @@ final class ManagementHandlers {
                 })
                 .register(ManagementApi.DRIVE_ADD, ManagementMessages.DriveAddRequest.class, Access.ADMIN, (ctx, r) -> addDrives(r))
                 .register(ManagementApi.FS_CREATE, ManagementMessages.FilesystemRequest.class, Access.ADMIN, (ctx, r) -> createFilesystem(r))
+                .register(ManagementApi.FS_RESIZE, ManagementMessages.FilesystemRequest.class, Access.ADMIN, (ctx, r) -> resizeFilesystem(r))
                 .register(ManagementApi.FS_DELETE, ManagementMessages.FilesystemRequest.class, Access.ADMIN,
                         (ctx, r) -> service.submit(new ConfigCommand.DeleteFilesystem(r.name())).reply())
                 .register(ManagementApi.UPGRADE_START, Upgrades.StartRequest.class, Access.ADMIN, (ctx, r) -> upgrades.start(r))
@@ -221,17 +222,37 @@ final class ManagementHandlers {
         if (request.capacityBytes() <= 0) {
             throw StrataException.invalid("a filesystem needs a capacity above 0 (got %d bytes)", request.capacityBytes());
         }
-        ClusterConfig config = service.config();
-        long usable = Capacity.usableBytes(config);
-        long given = config.dataPlane().filesystems().values().stream().mapToLong(io.strata.config.cluster.FilesystemEntry::capacityBytes).sum();
-        if (given + request.capacityBytes() > usable) {
-            throw new StrataException(ErrorCode.NO_SPACE, String.format(
-                    "not enough capacity for %s: %s asked, %s usable in all, %s already given to filesystems",
-                    request.name(), Capacity.describe(request.capacityBytes()), Capacity.describe(usable), Capacity.describe(given)));
-        }
+        requireHeadroom(service.config(), request.name(), request.capacityBytes(), 0);
         CommandReply reply = service.submit(new ConfigCommand.CreateFilesystem(request.name(), request.capacityBytes(),
                 service.context().clock().epochMillis()));
         return service.config().dataPlane().filesystems().get(reply.reply().asInt());
+    }
+
+    /** Refuses a capacity that would give filesystems more than the drives can hold ({@code current}: what the filesystem has now). */
+    private static void requireHeadroom(ClusterConfig config, String name, long capacityBytes, long current) {
+        long usable = Capacity.usableBytes(config);
+        long given = config.dataPlane().filesystems().values().stream().mapToLong(io.strata.config.cluster.FilesystemEntry::capacityBytes).sum();
+        if (given - current + capacityBytes > usable) {
+            throw new StrataException(ErrorCode.NO_SPACE, String.format(
+                    "not enough capacity for %s: %s asked, %s usable in all, %s already given to filesystems",
+                    name, Capacity.describe(capacityBytes), Capacity.describe(usable), Capacity.describe(given)));
+        }
+    }
+
+    private Object resizeFilesystem(ManagementMessages.FilesystemRequest request) {
+        if (request.capacityBytes() <= 0) {
+            throw StrataException.invalid("a filesystem needs a capacity above 0 (got %d bytes)", request.capacityBytes());
+        }
+        ClusterConfig config = service.config();
+        if (config.upgrade() != null && config.upgrade().isActive()) {
+            throw StrataException.conflict("filesystems keep their capacity during an upgrade; resize %s once it has finished",
+                    request.name());
+        }
+        io.strata.config.cluster.FilesystemEntry fs = config.dataPlane().filesystem(request.name()).orElseThrow(
+                () -> StrataException.notFound("no filesystem named %s", request.name()));
+        requireHeadroom(config, request.name(), request.capacityBytes(), fs.capacityBytes());
+        service.submit(new ConfigCommand.ResizeFilesystem(request.name(), request.capacityBytes()));
+        return service.config().dataPlane().filesystems().get(fs.id());
     }
 
     static Membership membershipOf(JoinRequest request) {

@@ -60,7 +60,12 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final int mountId;
     private final Inodes inodes;
     private final AtomicLong requestIds = new AtomicLong(1);
-    private final AtomicLong handles = new AtomicLong(1);
+    /**
+     * File handles, unique among the mount's open files even across processes: a process that
+     * resumes the mount after another died starts above every handle the dead one could have
+     * given out (64 per millisecond since the epoch; 48 bits last until 2109).
+     */
+    private final AtomicLong handles;
 
     public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, int fsId, long rootIno, int mountId) {
         this.context = context;
@@ -69,7 +74,10 @@ public final class StrataFilesystem implements FuseFilesystem {
         this.fsId = fsId;
         this.mountId = mountId;
         this.inodes = new Inodes(rootIno);
+        this.handles = new AtomicLong((context.clock().epochMillis() << 6) & HANDLE_MASK);
     }
+
+    private static final long HANDLE_MASK = (1L << 48) - 1;
 
     private Caller caller(Request request) {
         return new Caller(fsId, request.uid(), request.gid(), mountId, requestIds.getAndIncrement());
@@ -207,7 +215,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     }
 
     private long newHandle() {
-        return ((long) mountId << 48) | handles.getAndIncrement();
+        return ((long) mountId << 48) | (handles.getAndIncrement() & HANDLE_MASK);
     }
 
     @Override

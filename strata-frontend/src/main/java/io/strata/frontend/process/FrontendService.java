@@ -41,6 +41,7 @@ public final class FrontendService implements ProcessService {
     private BucketClient buckets;
     private StripeReader reader;
     private int nextMountIndex;
+    private volatile io.strata.fuse.SessionGuard guard;
 
     @Override
     public void onStart(ProcessContext processContext) {
@@ -48,6 +49,26 @@ public final class FrontendService implements ProcessService {
         this.buckets = new BucketClient(processContext);
         this.reader = new StripeReader(new DriveClient(processContext), processContext.config());
         started.countDown();
+    }
+
+    /** From now on the host agent keeps copies of every mount's FUSE connection, so a crash of this process does not end them. */
+    public synchronized void guardWith(io.strata.fuse.SessionGuard sessionGuard) {
+        this.guard = sessionGuard;
+        mounts.values().forEach(m -> sessionGuard.guard(m.mount()));
+    }
+
+    private void guard(FuseMount mount) {
+        io.strata.fuse.SessionGuard current = guard;
+        if (current != null) {
+            current.guard(mount);
+        }
+    }
+
+    private void unguard(Path mountpoint) {
+        io.strata.fuse.SessionGuard current = guard;
+        if (current != null) {
+            current.unguard(mountpoint);
+        }
     }
 
     /** The root inode of a filesystem, as its root bucket numbers it. */
@@ -74,6 +95,7 @@ public final class FrontendService implements ProcessService {
         FuseMount mount = FuseMount.mount(Path.of(key), options, strata);
         MountInfo info = new MountInfo(filesystem, key, slot, context.clock().epochMillis());
         mounts.put(key, new Mounted(mount, info));
+        guard(mount);
         LOG.info("mounted {} at {} (mount id {})", filesystem, key, mountId);
         return info;
     }
@@ -104,6 +126,7 @@ public final class FrontendService implements ProcessService {
         for (String key : java.util.List.copyOf(mounts.keySet())) {
             Mounted mounted = mounts.remove(key);
             detached.add(new Detached(mounted.mount().detach(), mounted.info()));
+            unguard(Path.of(key));
             LOG.info("detached the mount of {} at {}", mounted.info().filesystem(), key);
         }
         return detached;
@@ -123,6 +146,7 @@ public final class FrontendService implements ProcessService {
         FuseMount mount = FuseMount.resume(session, options, strata);
         MountInfo info = new MountInfo(previous.filesystem(), previous.mountpoint(), slot, previous.mountedAtMillis());
         mounts.put(previous.mountpoint(), new Mounted(mount, info));
+        guard(mount);
         LOG.info("resumed the mount of {} at {} (mount id {})", previous.filesystem(), previous.mountpoint(), mountId);
         return info;
     }
@@ -134,6 +158,7 @@ public final class FrontendService implements ProcessService {
             throw StrataException.notFound("%s is not a mount of this frontend", key);
         }
         mounted.mount().close();
+        unguard(Path.of(key));
         LOG.info("unmounted {} from {}", mounted.info().filesystem(), key);
         return mounted.info();
     }
