@@ -178,7 +178,8 @@ final class ContainerSupervisor implements AutoCloseable {
                 }
                 case RESTART -> {
                     setDesired(DesiredState.RUNNING);
-                    stopJvm(command.graceful());
+                    // a restarted frontend always hands its mounts to its successor: a restart is not an unmount
+                    stopJvm(command.graceful() || definition.resources().roles().contains(io.strata.config.Role.FRONTEND));
                     consecutiveFailures = 0;
                     launch();
                 }

@@ -41,6 +41,8 @@ public final class SharedSandbox implements ExtensionContext.Store.CloseableReso
     private static SharedSandbox start() {
         try {
             Path home = Files.createTempDirectory("strata-dataplane-");
+            // temporary folders are 0700: the permission checks' unprivileged user must reach the mounts inside
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             CliRunner cli = new CliRunner(home);
             long started = System.nanoTime();
             CliRunner.Result up = cli.run("sandbox", "up", "--subnet", SUBNET);

@@ -199,9 +199,10 @@ public final class LocalCommand {
         }
     }
 
-    @Command(name = "restart", description = "Restart containers and wait until they are ready.")
+    @Command(name = "restart", description = {"Restart containers and wait until they are ready.",
+            "A frontend container always hands its mounts over to the restarted one: applications see a pause, not an error."})
     public static final class Restart extends Named {
-        @Option(names = "--graceful", description = "Drain before stopping.")
+        @Option(names = "--graceful", description = "Drain before stopping (compute: hand bucket leadership away first).")
         boolean graceful;
 
         @Override

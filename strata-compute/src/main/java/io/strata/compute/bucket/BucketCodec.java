@@ -281,6 +281,7 @@ public final class BucketCodec {
                     out.writeBoolean(c.exclusive());
                     out.writeLong(c.timeNs());
                     writeOrigin(out, c.origin());
+                    out.writeLong(c.openHandle());
                 }
                 case SetAttr c -> {
                     out.writeByte(3);
@@ -460,7 +461,7 @@ public final class BucketCodec {
             return switch (tag) {
                 case 1 -> new CreateRoot(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readLong());
                 case 2 -> new Create(in.readId(), in.readString(), readType(in), in.readInt(), in.readInt(), in.readInt(),
-                        in.readLong(), in.readString(), in.readBoolean(), in.readLong(), readOrigin(in));
+                        in.readLong(), in.readString(), in.readBoolean(), in.readLong(), readOrigin(in), in.readLong());
                 case 3 -> new SetAttr(in.readId(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
                         in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readLong(), readOrigin(in));
                 case 4 -> new Unlink(in.readId(), in.readString(), in.readLong(), readOrigin(in));

@@ -19,10 +19,15 @@ public sealed interface BucketCommand {
      * Creates a name in {@code parent}. Non-directories live in the parent's bucket; a directory
      * whose {@link Inodes#directoryBucket} is another bucket is refused with EXDEV (run a
      * {@link NamespaceOp.Mkdir} transaction). A non-exclusive create of an existing regular file
-     * answers that file.
+     * answers that file. A non-zero {@code openHandle} also opens the file under that handle (as
+     * {@link Opened} would), so creating and opening a file is one commit.
      */
     record Create(long parent, String name, FileType type, int mode, int uid, int gid, long rdev,
-            String symlinkTarget, boolean exclusive, long timeNs, RequestOrigin origin) implements BucketCommand {
+            String symlinkTarget, boolean exclusive, long timeNs, RequestOrigin origin, long openHandle) implements BucketCommand {
+        public Create(long parent, String name, FileType type, int mode, int uid, int gid, long rdev, String symlinkTarget,
+                boolean exclusive, long timeNs, RequestOrigin origin) {
+            this(parent, name, type, mode, uid, gid, rdev, symlinkTarget, exclusive, timeNs, origin, 0);
+        }
     }
 
     /** {@code valid} is a mask of the constants below (the FUSE FATTR bits); {@code ctimeNs} counts only with CTIME. */

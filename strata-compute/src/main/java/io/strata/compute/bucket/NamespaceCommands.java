@@ -59,7 +59,9 @@ final class NamespaceCommands {
         store.locks.requireEntryFree(parent.ino, c.name());
         Directory.Entry existing = parent.directory.get(c.name());
         if (existing != null) {
-            return existingFile(c, existing);
+            CommandResult found = existingFile(c, existing);
+            openIfAsked(c, existing.ino());
+            return found;
         }
         checkCreatable(c);
         Ownership ownership = inherit(parent, c.type(), c.mode(), c.gid());
@@ -79,7 +81,14 @@ final class NamespaceCommands {
         store.insert(inode);
         parent.directory.add(c.name(), inode.ino, inode.type);
         parent.touchModified(c.timeNs());
+        openIfAsked(c, inode.ino);
         return new CommandResult.AttrResult(inode.attributes());
+    }
+
+    private void openIfAsked(Create c, long ino) {
+        if (c.openHandle() != 0 && c.type() == FileType.FILE) {
+            store.open.open(ino, c.openHandle());
+        }
     }
 
     private CommandResult existingFile(Create c, Directory.Entry existing) {

@@ -195,6 +195,32 @@ public final class BucketGroups implements AutoCloseable {
 
     /** Replicates a command through this (leading) replica; completes with the state machine's answer. */
     public CompletableFuture<byte[]> submit(int bucket, byte[] command) {
+        return send(bucket, Message.valueOf(ByteString.copyFrom(command)), RaftClientRequest.writeRequestType())
+                .thenApply(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw StrataException.unavailable("bucket %d did not commit: %s", bucket,
+                                reply.getException() == null ? "no quorum" : reply.getException().getMessage());
+                    }
+                    return reply.getMessage().getContent().toByteArray();
+                });
+    }
+
+    /**
+     * A linearizable read barrier: completes once this replica has confirmed its leadership (by
+     * its lease, or by a round of heartbeats) and applied everything committed before the call.
+     */
+    public CompletableFuture<Void> readBarrier(int bucket) {
+        return send(bucket, Message.EMPTY, RaftClientRequest.readRequestType()).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+                throw StrataException.unavailable("bucket %d cannot be read here now: %s", bucket,
+                        reply.getException() == null ? "no leadership" : reply.getException().getMessage());
+            }
+            return null;
+        });
+    }
+
+    /** Hands a request to the local Raft server: no client, no extra hop. */
+    private CompletableFuture<RaftClientReply> send(int bucket, Message message, RaftClientRequest.Type type) {
         RaftGroupId group;
         synchronized (this) {
             group = groups.get(bucket);
@@ -203,16 +229,9 @@ public final class BucketGroups implements AutoCloseable {
             return CompletableFuture.failedFuture(StrataException.unavailable("bucket %d is not replicated here", bucket));
         }
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(server.getId())
-                .setGroupId(group).setCallId(callIds.incrementAndGet()).setMessage(Message.valueOf(ByteString.copyFrom(command)))
-                .setType(RaftClientRequest.writeRequestType()).build();
+                .setGroupId(group).setCallId(callIds.incrementAndGet()).setMessage(message).setType(type).build();
         try {
-            return server.submitClientRequestAsync(request).thenApply(reply -> {
-                if (!reply.isSuccess()) {
-                    throw StrataException.unavailable("bucket %d did not commit: %s", bucket,
-                            reply.getException() == null ? "no quorum" : reply.getException().getMessage());
-                }
-                return reply.getMessage().getContent().toByteArray();
-            });
+            return server.submitClientRequestAsync(request);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(StrataException.unavailable("bucket %d: %s", bucket, e.getMessage()));
         }

@@ -59,6 +59,12 @@ public final class BucketStateMachine extends BaseStateMachine {
         return query.apply(state);
     }
 
+    /** The read barrier's query: its answer is only that the replica is current (see ReadBarriers). */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
     @Override
     public SimpleStateMachineStorage getStateMachineStorage() {
         return storage;

@@ -50,6 +50,7 @@ public final class ComputeService implements ProcessService {
     private WritePath writes;
     private Transactions transactions;
     private Housekeeping housekeeping;
+    private ReadBarriers readBarriers;
     private long nextReconcileNanos;
 
     @Override
@@ -105,6 +106,11 @@ public final class ComputeService implements ProcessService {
         return machines.get(bucket).read(query);
     }
 
+    /** Runs a read of a bucket once it is linearizable (see {@link ReadBarriers}), else {@code failed}. */
+    void afterReadBarrier(int bucket, Runnable read, Runnable failed) {
+        readBarriers.afterBarrier(bucket, read, failed);
+    }
+
     @Override
     public int doWork() {
         long now = context.clock().nanoTime();
@@ -131,6 +137,7 @@ public final class ComputeService implements ProcessService {
                 ProcessIds.raftPort(container.basePort(), context.slot()),
                 bucket -> machines.computeIfAbsent(bucket, b -> new BucketStateMachine(b, bucketCount)));
         groups.start();
+        readBarriers = new ReadBarriers(groups::readBarrier, context::execute);
         writes = new WritePath(this);
         transactions = new Transactions(this);
         housekeeping = new Housekeeping(this, writes);

@@ -40,7 +40,7 @@ final class Housekeeping {
     private final Repairs repairs;
     private final Map<Integer, Long> fencedTerms = new HashMap<>();
     private final Set<Integer> fencing = new HashSet<>();
-    private final Map<String, List<Consumer<Boolean>>> pendingLeases = new HashMap<>();
+    private final Map<String, List<Consumer<Grant>>> pendingLeases = new HashMap<>();
     private final Map<Integer, String> lastReports = new HashMap<>();
     private final Set<Integer> rootsCreating = new HashSet<>();
     private long nextRunNanos;
@@ -202,14 +202,25 @@ final class Housekeeping {
     }
 
     /** Asks the control plane for more of a filesystem's capacity; {@code then} learns whether the write may go on. */
-    void reserveCapacity(int bucket, int fsId, long needed, Consumer<Boolean> then) {
+    /**
+     * What an ask for capacity or regions came to. UNAVAILABLE (the control plane or the bucket's
+     * log did not answer, as while a management process's container is switched) is no answer
+     * about space: the write is retried, never failed with ENOSPC.
+     */
+    enum Grant {
+        GRANTED,
+        REFUSED,
+        UNAVAILABLE
+    }
+
+    void reserveCapacity(int bucket, int fsId, long needed, Consumer<Grant> then) {
         String key = "capacity/" + bucket + "/" + fsId;
         if (!join(key, then)) {
             return;
         }
         FilesystemEntry fs = service.config().dataPlane().filesystems().get(fsId);
         if (fs == null) {
-            complete(key, false);
+            complete(key, Grant.REFUSED);
             return;
         }
         int buckets = Math.max(1, service.config().dataPlane().buckets().size());
@@ -217,19 +228,28 @@ final class Housekeeping {
         long ask = Math.max(needed, chunk);
         service.context().controlPlane().submit(new ConfigCommand.ReserveCapacity(fsId, bucket, ask))
                 .whenComplete((reply, error) -> service.context().execute(() -> {
-                    long granted = error == null ? reply.reply().asLong() : 0;
-                    if (granted <= 0) {
-                        complete(key, false);
+                    if (error != null) {
+                        complete(key, Grant.UNAVAILABLE);
                         return;
                     }
-                    service.submit(bucket, new BucketCommand.CapacityGranted(fsId, granted), answer -> complete(key,
-                            answer.errno() == 0 && granted >= needed
-                                    || answer.errno() == 0 && service.read(bucket, s -> s.capacityNeeded(fsId, needed)) == 0));
+                    long granted = reply.reply().asLong();
+                    if (granted <= 0) {
+                        complete(key, Grant.REFUSED);
+                        return;
+                    }
+                    service.submit(bucket, new BucketCommand.CapacityGranted(fsId, granted), answer -> {
+                        if (answer.errno() != 0) {
+                            complete(key, Grant.UNAVAILABLE);
+                        } else {
+                            complete(key, granted >= needed || service.read(bucket, s -> s.capacityNeeded(fsId, needed)) == 0
+                                    ? Grant.GRANTED : Grant.REFUSED);
+                        }
+                    });
                 }));
     }
 
     /** Leases more regions of a drive for the bucket; {@code then} learns whether any were granted. */
-    void leaseRegions(int bucket, int drive, Consumer<Boolean> then) {
+    void leaseRegions(int bucket, int drive, Consumer<Grant> then) {
         String key = "regions/" + bucket + "/" + drive;
         if (!join(key, then)) {
             return;
@@ -237,36 +257,36 @@ final class Housekeeping {
         service.context().controlPlane().submit(new ConfigCommand.LeaseRegions(bucket, drive, REGIONS_PER_LEASE))
                 .whenComplete((reply, error) -> service.context().execute(() -> {
                     if (error != null) {
-                        complete(key, false);
+                        complete(key, Grant.UNAVAILABLE);
                         return;
                     }
                     List<Integer> regions = List.of(Json.fromTree(reply.reply(), Integer[].class));
                     DriveEntry entry = service.config().dataPlane().drives().get(drive);
                     if (regions.isEmpty() || entry == null) {
                         LOG.warn("drive {} has no free region for bucket {}", drive, bucket);
-                        complete(key, false);
+                        complete(key, Grant.REFUSED);
                         return;
                     }
                     service.submit(bucket, new BucketCommand.RegionsLeased(drive, regions, entry.regionBytes(),
-                            entry.firstRegionAddress()), answer -> complete(key, answer.errno() == 0));
+                            entry.firstRegionAddress()), answer -> complete(key, answer.errno() == 0 ? Grant.GRANTED : Grant.UNAVAILABLE));
                 }));
     }
 
     /** Coalesces concurrent requests for the same lease: only the first asks, all learn the outcome. */
-    private boolean join(String key, Consumer<Boolean> then) {
-        List<Consumer<Boolean>> waiting = pendingLeases.get(key);
+    private boolean join(String key, Consumer<Grant> then) {
+        List<Consumer<Grant>> waiting = pendingLeases.get(key);
         if (waiting != null) {
             waiting.add(then);
             return false;
         }
-        List<Consumer<Boolean>> first = new ArrayList<>();
+        List<Consumer<Grant>> first = new ArrayList<>();
         first.add(then);
         pendingLeases.put(key, first);
         return true;
     }
 
-    private void complete(String key, boolean ok) {
-        List<Consumer<Boolean>> waiting = pendingLeases.remove(key);
+    private void complete(String key, Grant ok) {
+        List<Consumer<Grant>> waiting = pendingLeases.remove(key);
         if (waiting != null) {
             waiting.forEach(then -> then.accept(ok));
         }

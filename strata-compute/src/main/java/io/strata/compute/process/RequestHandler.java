@@ -43,11 +43,11 @@ final class RequestHandler {
     void handle(BucketRequest request) {
         long now = ComputeService.nowNs();
         switch (request) {
-            case BucketRequest.Lookup r -> lookup(r);
-            case BucketRequest.GetAttr r -> reply(Replies.attrs(read(s -> s.getattr(r.ino()))));
-            case BucketRequest.Readlink r -> reply(new BucketResults.Readlink(read(s -> s.readlink(r.ino()))));
-            case BucketRequest.Readdir r -> readdir(r);
-            case BucketRequest.Layout r -> layout(r);
+            case BucketRequest.Lookup r -> linearizable(() -> lookup(r));
+            case BucketRequest.GetAttr r -> linearizable(() -> reply(Replies.attrs(read(s -> s.getattr(r.ino())))));
+            case BucketRequest.Readlink r -> linearizable(() -> reply(new BucketResults.Readlink(read(s -> s.readlink(r.ino())))));
+            case BucketRequest.Readdir r -> linearizable(() -> readdir(r));
+            case BucketRequest.Layout r -> linearizable(() -> layout(r));
             case BucketRequest.Create r -> create(r, now);
             case BucketRequest.SetAttr r -> change(new BucketCommand.SetAttr(r.ino(), r.valid(), r.mode(), r.uid(), r.gid(), r.size(),
                     r.atimeNs(), r.mtimeNs(), r.ctimeNs(), r.caller().uid(), now, origin(r.caller())), null);
@@ -61,8 +61,19 @@ final class RequestHandler {
                     now, origin(r.caller())), () -> new NamespaceOp.Rename(r.parent(), r.name(), r.newParent(), r.newName(), r.flags(), now));
             case BucketRequest.Open r -> change(new BucketCommand.Opened(r.ino(), r.handle()), null);
             case BucketRequest.Release r -> change(new BucketCommand.Released(r.ino(), r.handle()), null);
-            case BucketRequest.TxPhase r -> reply(read(s -> Transactions.phaseOf(s, r.txId())));
+            case BucketRequest.TxPhase r -> linearizable(() -> reply(read(s -> Transactions.phaseOf(s, r.txId()))));
         }
+    }
+
+    /** Answers a read once everything acknowledged before it arrived is in this replica. */
+    private void linearizable(Runnable read) {
+        service.afterReadBarrier(bucket, () -> {
+            try {
+                read.run();
+            } catch (io.strata.compute.bucket.FsException e) {
+                Replies.error(connection, correlationId, e.errno());
+            }
+        }, () -> Replies.retry(connection, correlationId));
     }
 
     private <T> T read(Function<io.strata.compute.bucket.BucketState, T> query) {
@@ -104,7 +115,7 @@ final class RequestHandler {
         FileType type = FileType.valueOf(r.type());
         RequestOrigin origin = origin(r.caller());
         BucketCommand.Create command = new BucketCommand.Create(r.parent(), r.name(), type, r.mode(), r.caller().uid(),
-                r.caller().gid(), r.rdev(), r.symlinkTarget(), r.exclusive(), now, origin);
+                r.caller().gid(), r.rdev(), r.symlinkTarget(), r.exclusive(), now, origin, r.openHandle());
         change(command, type == FileType.DIR
                 ? () -> read(s -> s.mkdirOp(r.parent(), r.name(), r.mode(), r.caller().uid(), r.caller().gid(), now)) : null);
     }

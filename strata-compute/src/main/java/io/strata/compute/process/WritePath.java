@@ -185,16 +185,22 @@ final class WritePath {
         }
         long needed = service.read(write.bucket, s -> s.capacityNeeded(write.header.fsId(), write.header.length()));
         if (needed > 0) {
-            service.housekeeping().reserveCapacity(write.bucket, write.header.fsId(), needed, granted -> {
-                if (!granted) {
-                    write.fail(Errno.ENOSPC);
-                } else {
-                    attempt(write);
-                }
-            });
+            service.housekeeping().reserveCapacity(write.bucket, write.header.fsId(), needed, granted -> afterGrant(write, granted));
             return;
         }
         stripe(write, offset);
+    }
+
+    /** Goes on with a write once space was granted; no space is ENOSPC, no answer a retry for the frontend. */
+    private void afterGrant(Write write, Housekeeping.Grant grant) {
+        switch (grant) {
+            case GRANTED -> attempt(write);
+            case REFUSED -> write.fail(Errno.ENOSPC);
+            case UNAVAILABLE -> {
+                Replies.retry(write.connection, write.correlationId);
+                write.close();
+            }
+        }
     }
 
     /** An append goes after the file's size and after every append still in flight on it. */
@@ -245,13 +251,7 @@ final class WritePath {
                     write.fail(Errno.ENOSPC);
                     return;
                 }
-                service.housekeeping().leaseRegions(write.bucket, drive, ok -> {
-                    if (ok) {
-                        attempt(write);
-                    } else {
-                        write.fail(Errno.ENOSPC);
-                    }
-                });
+                service.housekeeping().leaseRegions(write.bucket, drive, granted -> afterGrant(write, granted));
                 return;
             }
             reserved.add(drive, address.get(), chunkSpace);

@@ -55,8 +55,9 @@ public sealed interface BucketRequest {
         }
     }
 
+    /** {@code openHandle}: non-zero to open the created (or found) regular file under that handle in the same commit. */
     record Create(Caller caller, long parent, String name, String type, int mode, int rdev, String symlinkTarget,
-            boolean exclusive) implements BucketRequest {
+            boolean exclusive, long openHandle) implements BucketRequest {
         public long routingIno() {
             return parent;
         }

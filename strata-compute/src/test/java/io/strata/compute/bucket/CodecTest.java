@@ -31,6 +31,7 @@ class CodecTest {
                 new CreateRoot(5, 0755, 0, 0, 1),
                 new Create(dir, "name", FileType.FIFO, 0644, -2, Integer.MAX_VALUE, 0, null, false, Long.MAX_VALUE, origin),
                 new Create(dir, "l", FileType.SYMLINK, 0777, 1, 1, 0, "target", true, 0, RequestOrigin.NONE),
+                new Create(dir, "opened", FileType.FILE, 0600, 1, 1, 0, null, false, 9, origin, (7L << 48) | 3),
                 new SetAttr(7, 0x7ff, 07777, 1, 2, 1L << 50, 3, 4, 5, 1000, 6, origin),
                 new Unlink(dir, "u", 9, origin),
                 new Rmdir(dir, "r", 9, RequestOrigin.NONE),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.strata.compute.bucket.BucketCommand.CapacityGranted;
 import io.strata.compute.bucket.BucketCommand.CapacityReturned;
 import io.strata.compute.bucket.BucketCommand.CommitExtent;
+import io.strata.compute.bucket.BucketCommand.Create;
 import io.strata.compute.bucket.BucketCommand.DeleteFilesystem;
 import io.strata.compute.bucket.BucketCommand.Opened;
 import io.strata.compute.bucket.BucketCommand.Released;
@@ -252,6 +253,19 @@ class ExtentTest {
         assertThat(f.state.inodeCount()).isEqualTo(1);
         assertAllSpaceFree();
         f.apply(new Released(file, 2));
+    }
+
+    @Test
+    void aCreateThatOpensKeepsTheNewFileWhileItsHandleLives() {
+        long created = f.attrs(new Create(f.root, "new", FileType.FILE, 0644, 1, 1, 0, null, true, f.now(), RequestOrigin.NONE, 11)).ino();
+        long found = f.attrs(new Create(f.root, "new", FileType.FILE, 0644, 1, 1, 0, null, false, f.now(), RequestOrigin.NONE, 12)).ino();
+        assertThat(found).isEqualTo(created);
+        assertThat(f.state.openHandles(created)).as("both creates opened the file").isEqualTo(2);
+        f.apply(new Unlink(f.root, "new", f.now(), RequestOrigin.NONE));
+        f.apply(new Released(created, 11));
+        assertThat(f.state.inodeNumbers()).as("the second handle still holds it").contains(created);
+        f.apply(new Released(created, 12));
+        assertThat(f.state.inodeNumbers()).doesNotContain(created);
     }
 
     @Test

@@ -34,6 +34,10 @@ public final class RaftSettings {
     public static RaftProperties bucketProperties(Path storageDir, String host, int port) {
         RaftProperties properties = properties(storageDir, host, port);
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, true);
+        // reads wait for a read index (free while the leader's lease holds, which Ratis drops
+        // during a leadership transfer), so a deposed leader never answers from an old state
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         return properties;
     }
 

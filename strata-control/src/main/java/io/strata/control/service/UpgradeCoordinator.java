@@ -36,7 +36,7 @@ final class UpgradeCoordinator implements AutoCloseable {
     private static final long PERIOD_MS = 1_000;
     private static final long STEP_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(3);
     /** A container still down this long after its switch is not coming back on the new release. */
-    private static final long DOWN_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(40);
+    private static final long DOWN_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(60);
 
     private final ManagementService service;
     private final ControlPlaneMember member;

@@ -59,12 +59,8 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final int fsId;
     private final int mountId;
     private final Inodes inodes;
-    private final AtomicLong requestIds = new AtomicLong(1);
-    /**
-     * File handles, unique among the mount's open files even across processes: a process that
-     * resumes the mount after another died starts above every handle the dead one could have
-     * given out (64 per millisecond since the epoch; 48 bits last until 2109).
-     */
+    /** Request ids and file handles, unique for the mount across the processes serving it (see {@link MountCounters}). */
+    private final AtomicLong requestIds;
     private final AtomicLong handles;
 
     public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, int fsId, long rootIno, int mountId) {
@@ -74,10 +70,10 @@ public final class StrataFilesystem implements FuseFilesystem {
         this.fsId = fsId;
         this.mountId = mountId;
         this.inodes = new Inodes(rootIno);
-        this.handles = new AtomicLong((context.clock().epochMillis() << 6) & HANDLE_MASK);
+        long now = context.clock().epochMillis();
+        this.requestIds = MountCounters.requestIds(now);
+        this.handles = MountCounters.handles(now);
     }
-
-    private static final long HANDLE_MASK = (1L << 48) - 1;
 
     private Caller caller(Request request) {
         return new Caller(fsId, request.uid(), request.gid(), mountId, requestIds.getAndIncrement());
@@ -171,7 +167,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     private void create(Request request, long parent, String name, String type, int mode, int rdev, String target,
             boolean exclusive, EntryReply reply) {
         onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), inodes.ino(parent), name, type, mode & 07777, rdev,
-                target, exclusive), reply, BucketResults.Attrs.class,
+                target, exclusive, 0), reply, BucketResults.Attrs.class,
                 attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS))));
     }
 
@@ -215,7 +211,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     }
 
     private long newHandle() {
-        return ((long) mountId << 48) | (handles.getAndIncrement() & HANDLE_MASK);
+        return ((long) mountId << 48) | (handles.getAndIncrement() & MountCounters.HANDLE_MASK);
     }
 
     @Override
@@ -241,15 +237,15 @@ public final class StrataFilesystem implements FuseFilesystem {
     public void create(Request request, long parent, String name, int mode, int umask, int openFlags, CreateReply reply) {
         long handle = newHandle();
         boolean exclusive = (openFlags & O_EXCL) != 0;
+        // one commit creates (or finds) the file and opens it under the handle
         onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), inodes.ino(parent), name, "FILE",
-                (mode & ~umask) & 07777, 0, null, exclusive), reply, BucketResults.Attrs.class, attrs -> {
-                    Runnable open = () -> call(new BucketRequest.Open(caller(request), attrs.ino(), handle), reply, JsonNode.class,
-                            result -> reply.created(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS), handle,
-                                    FuseProtocol.FOPEN_DIRECT_IO));
+                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, attrs -> {
+                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
+                            inodes.entry(entry, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS), handle, FuseProtocol.FOPEN_DIRECT_IO);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
-                        call(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, truncated -> open.run());
+                        call(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, created);
                     } else {
-                        open.run();
+                        created.accept(attrs);
                     }
                 }));
     }

@@ -44,7 +44,13 @@ final class RenameWatch {
         return reads.get();
     }
 
-    /** Renames versions 1, 2, ... for the watch time while the readers read; answers the last version. */
+    /** Renames at least this many times, however slow the machine, so the watch proves something. */
+    static final int MIN_RENAMES = 10;
+
+    /**
+     * Renames versions 1, 2, ... for the watch time (and at least {@link #MIN_RENAMES} times) while
+     * the readers read; answers the last version.
+     */
     int run(Renamer renamer) throws Exception {
         List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < views.size(); i++) {
@@ -54,7 +60,7 @@ final class RenameWatch {
         int version = 0;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(watchMs);
         try {
-            while (System.nanoTime() < deadline && faults.isEmpty()) {
+            while ((System.nanoTime() < deadline || version < MIN_RENAMES) && faults.isEmpty()) {
                 renamer.replaceWith(++version);
             }
         } finally {
