@@ -119,4 +119,21 @@ final class Sandboxes {
         }
         return all.toString();
     }
+
+    /**
+     * Copies every log of a sandbox to {@code target/sandbox-logs/<name>} before the sandbox's
+     * folder goes away, so a failed run can be understood afterwards (CI keeps nothing else).
+     */
+    static void keepLogs(Path root, String name) {
+        Path to = Path.of("target", "sandbox-logs", name);
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Path copy = to.resolve(root.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.out.println("the sandbox's logs could not be kept: " + e.getMessage());
+        }
+    }
 }

@@ -90,6 +90,7 @@ public final class SharedSandbox implements ExtensionContext.Store.CloseableReso
     @Override
     public void close() {
         cli.run("-H", address(2), "umount", mountB.toString());
+        Sandboxes.keepLogs(home.resolve("sandbox"), "dataplane");
         CliRunner.Result down = cli.run("sandbox", "down");
         System.out.println(down.out());
         long left = ProcessHandle.allProcesses()

@@ -76,6 +76,7 @@ class UpgradeSystemTest {
             return;
         }
         cli.run("-H", address(2), "umount", mountB.toString());
+        Sandboxes.keepLogs(home.resolve("sandbox"), "upgrade");
         CliRunner.Result down = cli.run("sandbox", "down");
         assertThat(down.code()).as(down.toString()).isZero();
     }
@@ -202,7 +203,7 @@ class UpgradeSystemTest {
         assertThat(config().activeProtocol()).as("mixed releases speak the older protocol").isEqualTo(Release.current().protocol());
         assertThat(cli.run("cluster", "container").out()).contains(previous).contains(NEXT);
         int before = workload.operations();
-        Thread.sleep(15_000);
+        Sandboxes.await("the workload going on in the mixed cluster", 60_000, () -> workload.operations() > before + 10);
         assertThat(workload.operations()).as("the workload goes on in the mixed cluster").isGreaterThan(before);
         noWorkloadErrors();
         cli.run("version", "install", brokenArchive.toString(), "--all").expectSuccess();

@@ -227,24 +227,34 @@ public final class ComputeService implements ProcessService {
         return handedOver;
     }
 
+    /**
+     * Moves every bucket this process leads to a member in another container that is up, again
+     * and again until it leads none: a member may hand a bucket back (its preferred leader is
+     * this process, still up) before this process is gone.
+     */
     private void handOver(ClusterConfig config) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (io.strata.config.cluster.BucketEntry bucket : config.dataPlane().buckets()) {
-            if (!groups.buckets().contains(bucket.id()) || !groups.isLeader(bucket.id())) {
-                continue;
-            }
-            for (int member : bucket.members()) {
-                ContainerEntry container = config.containers().get(ProcessIds.containerOf(member));
-                if (member != processId() && container != null && container.health() == io.strata.config.cluster.Health.UP
-                        && ProcessIds.containerOf(member) != ProcessIds.containerOf(processId())) {
-                    groups.transferLeadership(bucket.id(), member, 5_000);
-                    break;
+        while (System.nanoTime() < deadline) {
+            boolean leading = false;
+            for (io.strata.config.cluster.BucketEntry bucket : config.dataPlane().buckets()) {
+                if (!groups.buckets().contains(bucket.id()) || !groups.isLeader(bucket.id())) {
+                    continue;
+                }
+                leading = true;
+                for (int member : bucket.members()) {
+                    ContainerEntry container = config.containers().get(ProcessIds.containerOf(member));
+                    if (member != processId() && container != null && container.health() == io.strata.config.cluster.Health.UP
+                            && ProcessIds.containerOf(member) != ProcessIds.containerOf(processId())) {
+                        groups.transferLeadership(bucket.id(), member, 5_000);
+                        break;
+                    }
                 }
             }
-        }
-        while (System.nanoTime() < deadline && groups.buckets().stream().anyMatch(groups::isLeader)) {
+            if (!leading) {
+                break;
+            }
             try {
-                Thread.sleep(50);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -112,7 +112,10 @@ final class Housekeeping {
         var container = config.containers().get(io.strata.config.ProcessIds.containerOf(preferred));
         boolean preferredUp = container != null && container.health() == io.strata.config.cluster.Health.UP
                 && container.processes().stream().anyMatch(p -> p.id() == preferred && p.health() == io.strata.config.cluster.Health.UP);
-        if (!preferredUp) {
+        var upgrade = config.upgrade();
+        boolean preferredSwitching = upgrade != null && upgrade.isActive() && upgrade.current() != null
+                && upgrade.current() == io.strata.config.ProcessIds.containerOf(preferred);
+        if (!preferredUp || preferredSwitching) {
             return;
         }
         nextRebalanceNanos = now + TimeUnit.SECONDS.toNanos(2);
