@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
             LocalCommand.class, ResourcesCommand.class, io.strata.cli.version.VersionCommand.class,
             io.strata.cli.upgrade.UpgradeCommand.class,
             UserCommand.class,
-            SandboxCommand.class},
+            SandboxCommand.class, io.strata.cli.bench.BenchCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class StrataCommand {
     @Option(names = {"-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "HOST[:PORT]",

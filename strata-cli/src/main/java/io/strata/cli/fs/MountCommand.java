@@ -29,15 +29,28 @@ public final class MountCommand extends BaseCommand {
 
     @Override
     protected void run(CliContext cli) {
+        MountInfo info = mount(cli, filesystem, mountpoint);
+        if (cli.json()) {
+            cli.printJson(info);
+        } else {
+            cli.out().printf("mounted %s at %s%n", info.filesystem(), info.mountpoint());
+            cli.out().flush();
+        }
+    }
+
+    /** Mounts {@code filesystem} at {@code mountpoint} through the frontend container of the server {@code cli} aims at. */
+    public static MountInfo mount(CliContext cli, String filesystem, Path mountpoint) {
         try (ControlClient frontend = frontendContainer(cli)) {
-            MountInfo info = frontend.call(ManagementApi.FS_MOUNT, new MountRequest(filesystem,
+            return frontend.call(ManagementApi.FS_MOUNT, new MountRequest(filesystem,
                     mountpoint.toAbsolutePath().normalize().toString()), MountInfo.class);
-            if (cli.json()) {
-                cli.printJson(info);
-            } else {
-                cli.out().printf("mounted %s at %s%n", info.filesystem(), info.mountpoint());
-                cli.out().flush();
-            }
+        }
+    }
+
+    /** Unmounts whatever the frontend container of the server {@code cli} aims at serves at {@code mountpoint}. */
+    public static MountInfo unmount(CliContext cli, Path mountpoint) {
+        try (ControlClient frontend = frontendContainer(cli)) {
+            return frontend.call(ManagementApi.FS_UNMOUNT, new MountRequest(null,
+                    mountpoint.toAbsolutePath().normalize().toString()), MountInfo.class);
         }
     }
 
@@ -70,12 +83,9 @@ public final class MountCommand extends BaseCommand {
 
         @Override
         protected void run(CliContext cli) {
-            try (ControlClient frontend = frontendContainer(cli)) {
-                MountInfo info = frontend.call(ManagementApi.FS_UNMOUNT, new MountRequest(null,
-                        mountpoint.toAbsolutePath().normalize().toString()), MountInfo.class);
-                cli.out().printf("unmounted %s from %s%n", info.filesystem(), info.mountpoint());
-                cli.out().flush();
-            }
+            MountInfo info = unmount(cli, mountpoint);
+            cli.out().printf("unmounted %s from %s%n", info.filesystem(), info.mountpoint());
+            cli.out().flush();
         }
     }
 }

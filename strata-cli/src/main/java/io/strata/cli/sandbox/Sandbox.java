@@ -43,16 +43,30 @@ public final class Sandbox {
 
     private final StrataHome home;
     private final PrintWriter out;
+    private final java.util.function.BooleanSupplier cancelled;
     private final long startedNanos = System.nanoTime();
+    private volatile boolean starting;
 
     public Sandbox(StrataHome home, PrintWriter out) {
+        this(home, out, () -> false);
+    }
+
+    /**
+     * With {@code cancelled}, {@link #up} gives up at its next step once it says so, stopping
+     * what it started as on any failure (for 'strata bench', interrupted while a sandbox starts).
+     */
+    public Sandbox(StrataHome home, PrintWriter out, java.util.function.BooleanSupplier cancelled) {
         this.home = home;
         this.out = out;
+        this.cancelled = cancelled;
     }
 
     private void step(String message) {
         out.printf("[%5.1fs] %s%n", (System.nanoTime() - startedNanos) / 1e9, message);
         out.flush();
+        if (starting && cancelled.getAsBoolean()) {
+            throw StrataException.unavailable("interrupted while the sandbox started");
+        }
     }
 
     public Optional<SandboxState> state() {
@@ -89,6 +103,7 @@ public final class Sandbox {
         List<SandboxState.Server> servers = startAgents(options, release, lib, distribution);
         SandboxState state = new SandboxState(options.layout(), release.version(), System.currentTimeMillis(), servers, null, null);
         Json.writeFile(home.sandboxState(), state);
+        starting = true;
         try {
             return formAndMount(options, release, servers, state);
         } catch (RuntimeException e) {
@@ -103,6 +118,8 @@ public final class Sandbox {
                 throw new StrataException(strata.code(), strata.getMessage() + logs);
             }
             throw new StrataException(ErrorCode.INTERNAL, e + logs);
+        } finally {
+            starting = false;
         }
     }
 
@@ -411,8 +428,8 @@ public final class Sandbox {
         return leftovers.size();
     }
 
-    /** Detaches any FUSE mount left under the sandbox (a frontend that died cannot unmount). */
-    static void detachMounts(Path under) {
+    /** Detaches any FUSE mount left under a folder (a frontend that died cannot unmount). */
+    public static void detachMounts(Path under) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
                 String[] fields = line.split(" ");
