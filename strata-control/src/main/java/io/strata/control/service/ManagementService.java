@@ -157,7 +157,13 @@ public final class ManagementService implements AutoCloseable {
     public ClusterView view() {
         ControlPlaneMember current = member;
         if (current != null) {
-            return new ClusterView(current.state().config(), current.leaderContainerId(), containerId, false, 0);
+            ClusterConfig config = current.state().config();
+            if (!config.isCreated()) {
+                // a member that has just restarted answers only once its log has given back the configuration
+                throw StrataException.unavailable("%s/%s is still loading the cluster configuration; ask another server",
+                        context.hostname(), context.containerName());
+            }
+            return new ClusterView(config, current.leaderContainerId(), containerId, false, 0);
         }
         long ageMs = followedAtNanos == 0 ? -1
                 : TimeUnit.NANOSECONDS.toMillis(context.clock().nanoTime() - followedAtNanos);
