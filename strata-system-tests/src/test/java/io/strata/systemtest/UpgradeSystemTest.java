@@ -81,8 +81,14 @@ class UpgradeSystemTest {
         assertThat(down.code()).as(down.toString()).isZero();
     }
 
+    /** The configuration as a management process that knows every container answers it (one that has just restarted may not yet). */
     private ClusterConfig config() {
-        return Sandboxes.anyView(SUBNET).config();
+        ClusterConfig[] seen = new ClusterConfig[1];
+        Sandboxes.await("a management process that knows all 18 containers", 30_000, () -> Sandboxes.quietly(() -> {
+            seen[0] = Sandboxes.anyView(SUBNET).config();
+            return seen[0].containers().size() == 18;
+        }));
+        return seen[0];
     }
 
     private UpgradeState upgrade() {

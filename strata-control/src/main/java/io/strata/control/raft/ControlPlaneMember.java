@@ -122,6 +122,20 @@ public final class ControlPlaneMember implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this member's state has applied everything its log knows to be committed: after a
+     * restart it replays its log first, and until then its configuration is an old one. A few
+     * entries committed but not yet applied are normal under load and do not count.
+     */
+    public boolean isCaughtUp() {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            return division.getRaftLog().getLastCommittedIndex() - division.getInfo().getLastAppliedIndex() <= 16;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public boolean isLeader() {
         DivisionInfo info = info();
         return info != null && info.isLeader() && info.isLeaderReady();

@@ -158,7 +158,7 @@ public final class ManagementService implements AutoCloseable {
         ControlPlaneMember current = member;
         if (current != null) {
             ClusterConfig config = current.state().config();
-            if (!config.isCreated()) {
+            if (!config.isCreated() || !current.isCaughtUp()) {
                 // a member that has just restarted answers only once its log has given back the configuration
                 throw StrataException.unavailable("%s/%s is still loading the cluster configuration; ask another server",
                         context.hostname(), context.containerName());

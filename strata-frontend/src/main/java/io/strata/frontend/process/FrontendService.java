@@ -87,6 +87,7 @@ public final class FrontendService implements ProcessService {
         if (mounts.containsKey(key)) {
             throw StrataException.conflict("%s is already a mount of %s", key, mounts.get(key).info().filesystem());
         }
+        awaitRoot(fs, rootIno(fs.id(), config.dataPlane().buckets().size()));
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
         StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno(fs.id(), config.dataPlane().buckets().size()),
@@ -116,6 +117,39 @@ public final class FrontendService implements ProcessService {
         return config;
     }
 
+    /**
+     * Waits until the filesystem's root directory exists: its bucket's leader creates it shortly
+     * after {@code fs create}, and a mount made before would answer its first access with ESTALE.
+     */
+    private void awaitRoot(FilesystemEntry fs, long rootIno) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            java.util.concurrent.CompletableFuture<Integer> answer = new java.util.concurrent.CompletableFuture<>();
+            context.execute(() -> buckets.call(new io.strata.compute.wire.BucketRequest.GetAttr(
+                    new io.strata.compute.wire.BucketRequest.Caller(fs.id(), 0, 0, 0, 0), rootIno), (code, result) -> answer.complete(code)));
+            try {
+                status = answer.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (status == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw StrataException.unavailable("filesystem %s is not ready yet: its root directory does not answer (%s); try again",
+                fs.name(), status < 0 ? "no answer" : "errno " + status);
+    }
+
     /** A mount drained and detached from this process, with what it was (for the next process to resume it). */
     public record Detached(io.strata.fuse.DetachedSession session, MountInfo info) {
     }
@@ -138,6 +172,7 @@ public final class FrontendService implements ProcessService {
         ClusterConfig config = awaitFilesystem(previous.filesystem());
         FilesystemEntry fs = config.dataPlane().filesystem(previous.filesystem()).orElseThrow(() -> StrataException.notFound(
                 "no filesystem named %s", previous.filesystem()));
+        awaitRoot(fs, rootIno(fs.id(), config.dataPlane().buckets().size()));
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
         StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(),
