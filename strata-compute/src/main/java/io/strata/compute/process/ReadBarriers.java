@@ -20,9 +20,16 @@ import java.util.concurrent.Executor;
  * barrier serves a whole batch. Everything here runs on the process's thread.
  */
 final class ReadBarriers {
-    /** One read waiting for its barrier. */
-    record Waiting(Runnable read, Runnable failed) {
+    /** One read waiting for its barrier; {@code slow} runs instead when the barrier took too long. */
+    record Waiting(Runnable read, Runnable failed, Runnable slow) {
     }
+
+    /**
+     * A barrier that has not passed by then is given up: its reads run {@code slow} (the caller
+     * decides: a leader that still leads answers from its state as it did without barriers) so a
+     * read index that never comes back cannot hold a bucket's reads forever.
+     */
+    static final long PATIENCE_MS = 2_000;
 
     private static final class Bucket {
         List<Waiting> inFlight;
@@ -42,10 +49,13 @@ final class ReadBarriers {
         this.processThread = processThread;
     }
 
-    /** Runs {@code read} once a barrier that started after this call has passed, else {@code failed}. */
-    void afterBarrier(int bucket, Runnable read, Runnable failed) {
+    /**
+     * Runs {@code read} once a barrier that started after this call has passed, {@code failed}
+     * when it was refused (this replica does not lead), {@code slow} when it took too long.
+     */
+    void afterBarrier(int bucket, Runnable read, Runnable failed, Runnable slow) {
         Bucket state = buckets.computeIfAbsent(bucket, b -> new Bucket());
-        state.queued.add(new Waiting(read, failed));
+        state.queued.add(new Waiting(read, failed, slow));
         if (state.inFlight == null) {
             start(bucket, state);
         }
@@ -55,10 +65,13 @@ final class ReadBarriers {
         List<Waiting> batch = state.queued;
         state.queued = new ArrayList<>();
         state.inFlight = batch;
-        barrier.apply(bucket).whenComplete((ignored, error) -> processThread.execute(() -> {
+        barrier.apply(bucket).orTimeout(PATIENCE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, error) -> processThread.execute(() -> {
             state.inFlight = null;
+            boolean timedOut = error instanceof java.util.concurrent.TimeoutException
+                    || error != null && error.getCause() instanceof java.util.concurrent.TimeoutException;
             for (Waiting waiting : batch) {
-                (error == null ? waiting.read() : waiting.failed()).run();
+                (error == null ? waiting.read() : timedOut ? waiting.slow() : waiting.failed()).run();
             }
             if (!state.queued.isEmpty()) {
                 start(bucket, state);
