@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Erasure coding throughput of one stripe at a time on one core.
  *
  * <p>How to read it: each operation is one stripe (D data chunks). Besides the stripes per second
- * (the primary {@code ops/s}), every benchmark reports a secondary row {@code :dataGB}, whose
- * {@code ops/s} figure is <b>GB/s (10^9 bytes) of data chunks processed per core</b>: the D data
+ * (the primary {@code ops/s}), every benchmark reports a secondary row {@code :dataGB} ({@link Processed}),
+ * whose {@code ops/s} figure is <b>GB/s (10^9 bytes) of data chunks processed per core</b>: the D data
  * chunks encoded into parity, or the stripe whose two missing data chunks were rebuilt from D-2 data
  * and 2 parity chunks. Parity bytes are not counted.
  *
@@ -71,18 +70,6 @@ public class ErasureCoderBenchmark {
     private byte[][] shardArrays;
     /** The first two data chunks are lost; parity and the other data chunks are read. */
     private boolean[] present;
-
-    /** Secondary results; see the class comment. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Processed {
-        public double dataGB;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            dataGB = 0;
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
