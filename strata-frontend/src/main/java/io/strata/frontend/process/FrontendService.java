@@ -87,11 +87,11 @@ public final class FrontendService implements ProcessService {
         if (mounts.containsKey(key)) {
             throw StrataException.conflict("%s is already a mount of %s", key, mounts.get(key).info().filesystem());
         }
-        awaitRoot(fs, rootIno(fs.id(), config.dataPlane().buckets().size()));
+        long rootIno = rootIno(fs.id(), config.dataPlane().buckets().size());
+        awaitRoot(fs, rootIno);
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
-        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno(fs.id(), config.dataPlane().buckets().size()),
-                mountId);
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno, mountId);
         MountOptions options = MountOptions.defaults().withFsName("strata:" + filesystem).withRequestBuffers(64);
         FuseMount mount = FuseMount.mount(Path.of(key), options, strata);
         MountInfo info = new MountInfo(filesystem, key, slot, context.clock().epochMillis());
@@ -172,7 +172,6 @@ public final class FrontendService implements ProcessService {
         ClusterConfig config = awaitFilesystem(previous.filesystem());
         FilesystemEntry fs = config.dataPlane().filesystem(previous.filesystem()).orElseThrow(() -> StrataException.notFound(
                 "no filesystem named %s", previous.filesystem()));
-        awaitRoot(fs, rootIno(fs.id(), config.dataPlane().buckets().size()));
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
         StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(),
