@@ -41,6 +41,11 @@ public final class BenchCommand extends BaseCommand {
             description = "How long each fio job runs (default ${DEFAULT-VALUE}).")
     int runtime;
 
+    @Option(names = "--warmup", defaultValue = "4", paramLabel = "SECONDS",
+            description = "Before measuring a target, run each job this long unmeasured (0: no warm-up; default ${DEFAULT-VALUE}). "
+                    + "Strata's processes are JVMs that compile their hot paths in the first minutes; every target is warmed the same way.")
+    int warmup;
+
     @Option(names = "--meta-threads", defaultValue = "8", paramLabel = "N",
             description = "Threads of the metadata job, per mount (default ${DEFAULT-VALUE}).")
     int metaThreads;
@@ -64,7 +69,7 @@ public final class BenchCommand extends BaseCommand {
 
     @Override
     protected void run(CliContext cli) {
-        BenchOptions options = BenchOptions.of(targets, peer, jobs, size, runtime, metaThreads, metaSeconds, metaFileSize, subnet);
+        BenchOptions options = BenchOptions.of(targets, peer, jobs, size, runtime, warmup, metaThreads, metaSeconds, metaFileSize, subnet);
         new BenchRun(cli, options, out).run();
     }
 }

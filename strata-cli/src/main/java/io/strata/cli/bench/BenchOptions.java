@@ -11,7 +11,8 @@ import java.util.Set;
  * What one {@code strata bench} run does, checked: the targets in the order they run (the peer
  * last), the jobs, the size of the file every fio job works on and how long each job runs.
  */
-record BenchOptions(List<String> targets, String peer, List<String> jobs, long sizeBytes, int runtimeSeconds, int metaThreads,
+record BenchOptions(List<String> targets, String peer, List<String> jobs, long sizeBytes, int runtimeSeconds, int warmupSeconds,
+        int metaThreads,
         int metaSeconds, long metaFileBytes, String subnet) {
     static final String RAW = "raw";
     static final String FUSE = "fuse";
@@ -29,7 +30,8 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
     }
 
     /** Checks and orders what was given on the command line; each mistake is one line saying what is allowed. */
-    static BenchOptions of(List<String> targets, String peer, List<String> jobs, String size, int runtimeSeconds, int metaThreads,
+    static BenchOptions of(List<String> targets, String peer, List<String> jobs, String size, int runtimeSeconds, int warmupSeconds,
+            int metaThreads,
             int metaSeconds, String metaFileSize, String subnet) {
         Set<String> chosen = new LinkedHashSet<>();
         for (String target : targets) {
@@ -71,6 +73,9 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
         if (runtimeSeconds < 1 || runtimeSeconds > 600) {
             throw StrataException.invalid("--runtime must be 1 to 600 seconds, not %d", runtimeSeconds);
         }
+        if (warmupSeconds < 0 || warmupSeconds > 600) {
+            throw StrataException.invalid("--warmup must be 0 to 600 seconds, not %d", warmupSeconds);
+        }
         if (metaThreads < 1 || metaThreads > 256) {
             throw StrataException.invalid("--meta-threads must be 1 to 256, not %d", metaThreads);
         }
@@ -85,8 +90,13 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
             throw StrataException.invalid("--subnet must be a loopback /24 such as 127.0.8, not '%s'", subnet);
         }
         List<String> orderedJobs = BenchJobs.selectable().stream().filter(wanted::contains).toList();
-        return new BenchOptions(ordered, peer, orderedJobs, sizeBytes, runtimeSeconds, metaThreads, metaSeconds, metaFileBytes,
+        return new BenchOptions(ordered, peer, orderedJobs, sizeBytes, runtimeSeconds, warmupSeconds, metaThreads, metaSeconds, metaFileBytes,
                 subnet);
+    }
+
+    /** How long each phase of the metadata job runs while warming up: no longer than when measured. */
+    int warmupMetaSeconds() {
+        return Math.min(warmupSeconds, metaSeconds);
     }
 
     boolean needsSandbox() {
@@ -138,6 +148,9 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
     /** A rough length of the run in seconds, setting up the sandbox and laying files out aside. */
     long estimatedSeconds() {
         long perTarget = (long) fioJobs().size() * (runtimeSeconds + 2) + (metadata() ? 3L * metaSeconds + 2 : 0);
+        if (warmupSeconds > 0) {
+            perTarget += (long) fioJobs().size() * (warmupSeconds + 1) + (metadata() ? 3L * warmupMetaSeconds() + 2 : 0);
+        }
         return perTarget * targets.size();
     }
 }

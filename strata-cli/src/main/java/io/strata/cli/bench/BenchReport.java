@@ -25,7 +25,7 @@ final class BenchReport {
     }
 
     record Settings(List<String> targets, String peer, List<String> jobs, Map<String, String> jobDefinitions, long sizeBytes,
-            int runtimeSeconds, int metaThreads, int metaSeconds, long metaFileBytes) {
+            int runtimeSeconds, int warmupSeconds, int metaThreads, int metaSeconds, long metaFileBytes) {
     }
 
     record Environment(String fio, int cpus, String kernel, String release, String rawFolder, String sandbox, String peer) {

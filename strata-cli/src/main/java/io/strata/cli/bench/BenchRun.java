@@ -83,9 +83,9 @@ final class BenchRun {
         BenchPreflight.requireSpace(options, usableBytes(work), work);
         String fioVersion = Fio.version(fioBinary);
 
-        step(String.format(Locale.ROOT, "bench: targets %s; jobs %s; a %s file, %d s per fio job; about %d min of jobs plus setting up",
+        step(String.format(Locale.ROOT, "bench: targets %s; jobs %s; a %s file, %d s per fio job after %d s of warm-up; about %d min of jobs plus setting up",
                 String.join(",", options.targets()), String.join(",", options.jobs()), ByteSizes.describe(options.sizeBytes()),
-                options.runtimeSeconds(), Math.max(1, Math.round(options.estimatedSeconds() / 60.0))));
+                options.runtimeSeconds(), options.warmupSeconds(), Math.max(1, Math.round(options.estimatedSeconds() / 60.0))));
         cleanup = new Cleanup(progress);
         cleanup.installHook();
         fio = new Fio(fioBinary, out.resolve("fio"), cleanup);
@@ -324,12 +324,24 @@ final class BenchRun {
             for (int i = 0; i < dirs.size(); i++) {
                 regions.add(new Fio.Region(dirs.get(i).resolve(FILE), parts.get(i)[0], parts.get(i)[1]));
             }
+            if (options.warmupSeconds() > 0) {
+                step(String.format(Locale.ROOT, "%s: warming up, every job %d s unmeasured", target, options.warmupSeconds()));
+                for (FioJob job : options.fioJobs()) {
+                    cleanup.checkNotCancelled();
+                    fio.run(target, job, regions, options.warmupSeconds());
+                }
+            }
             for (FioJob job : options.fioJobs()) {
                 cleanup.checkNotCancelled();
                 record(fio.run(target, job, regions, options.runtimeSeconds()));
             }
         }
         if (options.metadata()) {
+            if (options.warmupSeconds() > 0) {
+                cleanup.checkNotCancelled();
+                new MetadataJob(options.metaThreads(), options.warmupMetaSeconds(), options.metaFileBytes(), cleanup::cancelled)
+                        .run(target, dirs);
+            }
             cleanup.checkNotCancelled();
             MetadataJob meta = new MetadataJob(options.metaThreads(), options.metaSeconds(), options.metaFileBytes(), cleanup::cancelled);
             meta.run(target, dirs).forEach(this::record);
@@ -357,7 +369,7 @@ final class BenchRun {
         }
         BenchReport.Results results = new BenchReport.Results(startedAt.toString(), (System.nanoTime() - started) / 1e9,
                 new BenchReport.Settings(options.targets(), options.peer(), options.jobs(), definitions, options.sizeBytes(),
-                        options.runtimeSeconds(), options.metaThreads(), options.metaSeconds(), options.metaFileBytes()),
+                        options.runtimeSeconds(), options.warmupSeconds(), options.metaThreads(), options.metaSeconds(), options.metaFileBytes()),
                 new BenchReport.Environment(fioVersion, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
                         Release.current().version(), work.resolve("raw").toString(),
                         options.needsSandbox() ? sandboxOptions.servers() + " servers on " + sandboxOptions.subnet() + ".1-"

@@ -21,7 +21,7 @@ class BenchOptionsTest {
     private static final List<String> ALL_JOBS = BenchJobs.selectable();
 
     private static BenchOptions of(List<String> targets, String peer, List<String> jobs, String size) {
-        return BenchOptions.of(targets, peer, jobs, size, 15, 8, 3, "4KiB", "127.0.8");
+        return BenchOptions.of(targets, peer, jobs, size, 15, 0, 8, 3, "4KiB", "127.0.8");
     }
 
     @Test
@@ -66,15 +66,17 @@ class BenchOptionsTest {
                 .hasMessage("--size must be a whole number of MiB from 64MiB to 64GiB, not 10MiB");
         assertThatThrownBy(() -> of(List.of("raw"), null, ALL_JOBS, "100000001"))
                 .hasMessageStartingWith("--size must be a whole number of MiB");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 0, 8, 3, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 0, 0, 8, 3, "4KiB", "127.0.8"))
                 .hasMessage("--runtime must be 1 to 600 seconds, not 0");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 3, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, -1, 8, 3, "4KiB", "127.0.8"))
+                .hasMessage("--warmup must be 0 to 600 seconds, not -1");
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 0, 3, "4KiB", "127.0.8"))
                 .hasMessage("--meta-threads must be 1 to 256, not 0");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 8, 0, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 0, "4KiB", "127.0.8"))
                 .hasMessage("--meta-seconds must be 1 to 600, not 0");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 8, 3, "2MiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "2MiB", "127.0.8"))
                 .hasMessage("--meta-file-size must be at most 1MiB, not 2MiB");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 8, 3, "4KiB", "10.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "4KiB", "10.0.8"))
                 .hasMessage("--subnet must be a loopback /24 such as 127.0.8, not '10.0.8'");
     }
 
@@ -94,5 +96,16 @@ class BenchOptionsTest {
         } finally {
             SafeFiles.deleteRecursively(home);
         }
+    }
+
+    @Test
+    void warmingUpRunsEveryJobUnmeasuredAndIsCountedInTheEstimate() {
+        BenchOptions cold = BenchOptions.of(List.of("raw", "strata"), null, ALL_JOBS, "1GiB", 10, 0, 8, 3, "4KiB", "127.0.8");
+        BenchOptions warm = BenchOptions.of(List.of("raw", "strata"), null, ALL_JOBS, "1GiB", 10, 4, 8, 3, "4KiB", "127.0.8");
+        // per target: 6 fio jobs of 4 s (+1 s each to start fio) and three metadata phases of 3 s (+2 s)
+        assertThat(warm.estimatedSeconds() - cold.estimatedSeconds()).isEqualTo(2 * (6 * 5 + 3 * 3 + 2));
+        assertThat(warm.warmupMetaSeconds()).isEqualTo(3);
+        assertThat(BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 10, 2, 8, 3, "4KiB", "127.0.8").warmupMetaSeconds())
+                .isEqualTo(2);
     }
 }
