@@ -19,7 +19,6 @@ import io.strata.drive.wire.DriveFrames;
 import io.strata.erasure.ErasureCoder;
 import io.strata.protocol.Frame;
 import io.strata.protocol.nio.Connection;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -31,7 +30,7 @@ import java.util.Optional;
 
 /**
  * Writes on a bucket leader. A write's bytes are copied once, out of the frame, into the data
- * chunks of a new stripe; parity is computed; space is picked in the bucket's leased regions (and
+ * chunks of a new stripe (a reused buffer, see {@link StripeBuffers}); parity is computed; space is picked in the bucket's leased regions (and
  * reserved until the commit); the D+P chunks go to their drives in parallel; when enough have
  * landed to rebuild the stripe, the extent is committed to the bucket's log and the frontend is
  * answered. Shards that did not land are marked missing: the stripe is degraded and repaired
@@ -45,6 +44,8 @@ final class WritePath {
     private static final int MAX_WRITE_BYTES = 4 << 20;
     private static final int MAX_SPACE_RETRIES = 50;
     private static final long UNPLACED = -2;
+    /** Stripe buffers kept for reuse: 32 writes of 1 MiB in flight hold 48 MiB. */
+    private static final long POOLED_STRIPE_BYTES = 64L << 20;
 
     /** The end of the appends in flight on a file: the next append goes there, not at the committed size. */
     private final Map<Long, long[]> appendTails = new HashMap<>();
@@ -54,6 +55,7 @@ final class WritePath {
     private final Map<Integer, Long> nextExtentIds = new HashMap<>();
     private final Map<Long, ErasureCoder> coders = new HashMap<>();
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private final StripeBuffers buffers = new StripeBuffers(POOLED_STRIPE_BYTES);
     private int inFlight;
     private boolean checkedSeen;
 
@@ -71,8 +73,12 @@ final class WritePath {
         final BucketFrames.WriteHeader header;
         final Connection connection;
         final long correlationId;
-        final Arena arena = Arena.ofShared();
-        final MemorySegment data;
+        /** The stripe being built: D data chunks (the write's bytes, then zeros) and P parity chunks, each {@code chunkBytes}. */
+        MemorySegment stripeBuffer;
+        int dataShards;
+        int chunkBytes;
+        /** False once a chunk's send may still sit in a connection's queue: its buffer is then left to the collector. */
+        boolean reusable = true;
         int spaceRetries;
         /** Where the write lands, fixed at its first attempt (appends are given their place in order). */
         long offset = UNPLACED;
@@ -82,8 +88,38 @@ final class WritePath {
             this.header = header;
             this.connection = connection;
             this.correlationId = correlationId;
-            this.data = arena.allocate(Math.max(1, header.length()), 4096);
-            MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, data, 0, header.length());
+            Protection protection = service.config().protection();
+            layOut(protection.dataDrives(), protection.stripeWidth());
+            MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, stripeBuffer, 0, header.length());
+            zeroPadding();
+        }
+
+        private void layOut(int data, int width) {
+            dataShards = data;
+            chunkBytes = StripePlacement.chunkBytes(Math.max(1, header.length()), data);
+            stripeBuffer = buffers.acquire((long) width * chunkBytes);
+        }
+
+        /** Zeros from the write's last byte to the end of the data chunks: a reused buffer holds another write's bytes there. */
+        private void zeroPadding() {
+            stripeBuffer.asSlice(header.length(), (long) dataShards * chunkBytes - header.length()).fill((byte) 0);
+        }
+
+        /** Lays the stripe buffer out again for a stripe whose protection changed since the write arrived. */
+        void relayOut(Stripe stripe) {
+            if (stripe.dataShards() == dataShards && stripe.chunkBytes() == chunkBytes
+                    && stripeBuffer.byteSize() == (long) stripe.totalShards() * chunkBytes) {
+                return;
+            }
+            MemorySegment old = stripeBuffer;
+            layOut(stripe.dataShards(), stripe.totalShards());
+            MemorySegment.copy(old, 0, stripeBuffer, 0, header.length());
+            zeroPadding();
+            buffers.release(old);
+        }
+
+        MemorySegment shard(int index) {
+            return stripeBuffer.asSlice((long) index * chunkBytes, chunkBytes);
         }
 
         void fail(int errno) {
@@ -98,7 +134,10 @@ final class WritePath {
                     appendTails.remove(header.ino());
                 }
             }
-            arena.close();
+            if (reusable) {
+                buffers.release(stripeBuffer);
+            }
+            stripeBuffer = null;
             inFlight--;
             Runnable next = waiting.poll();
             if (next != null) {
@@ -274,24 +313,19 @@ final class WritePath {
 
     /** The stripe's shards: data chunks (zero-padded to the chunk size) then parity; null for implicit zero chunks. */
     private MemorySegment[] encode(Write write, Stripe stripe) {
+        write.relayOut(stripe);
         int data = stripe.dataShards();
-        int chunk = stripe.chunkBytes();
         MemorySegment[] shards = new MemorySegment[stripe.totalShards()];
         for (int i = 0; i < data; i++) {
-            if (i >= stripe.storedData()) {
-                continue;
+            if (i < stripe.storedData()) {
+                shards[i] = write.shard(i);
             }
-            MemorySegment shard = write.arena.allocate(chunk, 4096);
-            long from = (long) i * chunk;
-            long length = Math.min(chunk, write.header.length() - from);
-            MemorySegment.copy(write.data, from, shard, 0, length);
-            shards[i] = shard;
         }
         MemorySegment[] dataShards = new MemorySegment[data];
         System.arraycopy(shards, 0, dataShards, 0, data);
         MemorySegment[] parity = new MemorySegment[stripe.parityShards()];
         for (int p = 0; p < parity.length; p++) {
-            parity[p] = write.arena.allocate(chunk, 4096);
+            parity[p] = write.shard(data + p);
             shards[data + p] = parity[p];
         }
         coder(stripe).encode(dataShards, parity);
@@ -319,6 +353,10 @@ final class WritePath {
             DriveFrames.WriteHeader header = new DriveFrames.WriteHeader(address.drive(), address.address(), stripe.extentId(), shard,
                     write.bucket, term, stripe.chunkBytes());
             service.drives().write(header, shards[shard].asByteBuffer(), null, (status, data) -> {
+                if (status == DriveClient.UNREACHABLE) {
+                    // no answer: the chunk may still be queued on the connection, and must not be overwritten by a later write
+                    write.reusable = false;
+                }
                 if (!DriveClient.isOk(status)) {
                     failed[0] |= 1L << shard;
                 }
