@@ -41,7 +41,7 @@ public final class BenchCommand extends BaseCommand {
             description = "How long each fio job runs (default ${DEFAULT-VALUE}).")
     int runtime;
 
-    @Option(names = "--warmup", defaultValue = "4", paramLabel = "SECONDS",
+    @Option(names = "--warmup", defaultValue = "6", paramLabel = "SECONDS",
             description = "Before measuring a target, run each job this long unmeasured (0: no warm-up; default ${DEFAULT-VALUE}). "
                     + "Strata's processes are JVMs that compile their hot paths in the first minutes; every target is warmed the same way.")
     int warmup;

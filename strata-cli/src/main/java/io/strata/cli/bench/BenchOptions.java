@@ -94,11 +94,6 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
                 subnet);
     }
 
-    /** How long each phase of the metadata job runs while warming up: no longer than when measured. */
-    int warmupMetaSeconds() {
-        return Math.min(warmupSeconds, metaSeconds);
-    }
-
     boolean needsSandbox() {
         return targets.contains(STRATA) || targets.contains(STRATA3);
     }
@@ -149,7 +144,7 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
     long estimatedSeconds() {
         long perTarget = (long) fioJobs().size() * (runtimeSeconds + 2) + (metadata() ? 3L * metaSeconds + 2 : 0);
         if (warmupSeconds > 0) {
-            perTarget += (long) fioJobs().size() * (warmupSeconds + 1) + (metadata() ? 3L * warmupMetaSeconds() + 2 : 0);
+            perTarget += (long) fioJobs().size() * (warmupSeconds + 1) + (metadata() ? 3L * warmupSeconds + 2 : 0);
         }
         return perTarget * targets.size();
     }

@@ -339,7 +339,7 @@ final class BenchRun {
         if (options.metadata()) {
             if (options.warmupSeconds() > 0) {
                 cleanup.checkNotCancelled();
-                new MetadataJob(options.metaThreads(), options.warmupMetaSeconds(), options.metaFileBytes(), cleanup::cancelled)
+                new MetadataJob(options.metaThreads(), options.warmupSeconds(), options.metaFileBytes(), cleanup::cancelled)
                         .run(target, dirs);
             }
             cleanup.checkNotCancelled();
