@@ -381,7 +381,8 @@ final class BenchRun {
         SafeFiles.createDirectories(out);
         SafeFiles.writeAtomically(json, Json.toPrettyString(results).getBytes(StandardCharsets.UTF_8));
         BarChart.write(chart, "strata bench " + startedAt.toString().substring(0, 16).replace('T', ' ') + " UTC, "
-                + ByteSizes.describe(options.sizeBytes()) + " file, " + options.runtimeSeconds() + " s per job", rows, options.targets());
+                + ByteSizes.describe(options.sizeBytes()) + " file, " + options.runtimeSeconds() + " s per job after " + options.warmupSeconds()
+                + " s of warm-up", rows, options.targets());
         if (cli.json()) {
             cli.printJson(results);
         } else {

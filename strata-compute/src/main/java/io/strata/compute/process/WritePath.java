@@ -277,6 +277,7 @@ final class WritePath {
         long chunkSpace = 4096L + chunkBytes;
         Reservations reserved = reservations(write.bucket);
         List<ChunkAddress> addresses = new ArrayList<>();
+        List<Integer> withoutSpace = new ArrayList<>();
         for (int shard = 0; shard < width; shard++) {
             int drive = plan.drives().get(shard);
             if (drive < 0) {
@@ -285,21 +286,47 @@ final class WritePath {
             }
             Optional<Long> address = service.read(write.bucket, s -> s.space().findFree(drive, chunkSpace, reserved));
             if (address.isEmpty()) {
-                release(write.bucket, addresses, chunkSpace);
-                if (++write.spaceRetries > MAX_SPACE_RETRIES) {
-                    write.fail(Errno.ENOSPC);
-                    return;
-                }
-                service.housekeeping().leaseRegions(write.bucket, drive, granted -> afterGrant(write, granted));
-                return;
+                withoutSpace.add(drive);
+                continue;
             }
             reserved.add(drive, address.get(), chunkSpace);
             addresses.add(new ChunkAddress(drive, address.get()));
+        }
+        if (!withoutSpace.isEmpty()) {
+            release(write.bucket, addresses, chunkSpace);
+            if (++write.spaceRetries > MAX_SPACE_RETRIES) {
+                write.fail(Errno.ENOSPC);
+                return;
+            }
+            leaseAll(write, withoutSpace);
+            return;
         }
         Stripe stripe = new Stripe(extentId, protection.dataDrives(), protection.parityDrives(), chunkBytes, plan.storedData(),
                 write.header.length(), addresses, plan.missing());
         MemorySegment[] shards = encode(write, stripe);
         sendChunks(write, stripe, shards, offset);
+    }
+
+    /**
+     * Leases regions on every drive of the stripe that lacks space, all at once, and tries the
+     * write again when all have answered: with space if every lease was granted. A bucket's first
+     * write lacks space on all D+P drives; one lease after the other (a control-plane commit and a
+     * bucket commit each) made it wait six rounds instead of one.
+     */
+    private void leaseAll(Write write, List<Integer> drives) {
+        int[] unanswered = {drives.size()};
+        Housekeeping.Grant[] outcome = {Housekeeping.Grant.GRANTED};
+        for (int drive : drives) {
+            service.housekeeping().leaseRegions(write.bucket, drive, grant -> {
+                // a refusal decides (no space), then a lease without an answer (try again), then grants
+                if (grant == Housekeeping.Grant.REFUSED || outcome[0] == Housekeeping.Grant.GRANTED) {
+                    outcome[0] = grant;
+                }
+                if (--unanswered[0] == 0) {
+                    afterGrant(write, outcome[0]);
+                }
+            });
+        }
     }
 
     private void release(int bucket, List<ChunkAddress> addresses, long bytes) {
