@@ -3,6 +3,7 @@ package io.strata.agent;
 import io.strata.config.Role;
 import io.strata.config.server.AgentLayout;
 import io.strata.config.server.ContainerDefinition;
+import io.strata.runtime.ChildProcesses;
 import io.strata.runtime.StrataException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,11 +70,8 @@ final class ContainerLauncher {
         try {
             Files.createDirectories(log.getParent());
             Files.createDirectories(layout.dataDir(definition.name()));
-            ProcessBuilder builder = new ProcessBuilder(command(definition))
-                    .directory(layout.containerDir(definition.name()).toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ProcessBuilder builder = ChildProcesses.logged(command(definition), ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .directory(layout.containerDir(definition.name()).toFile());
             return builder.start();
         } catch (IOException e) {
             throw StrataException.unavailable("cannot start container %s: %s", definition.name(), e.getMessage());

@@ -1,6 +1,7 @@
 package io.strata.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.runtime.ChildProcesses;
 import io.strata.runtime.Json;
 import io.strata.runtime.StrataException;
 import java.io.File;
@@ -101,8 +102,7 @@ final class Fio {
                 List<String> command = new ArrayList<>(List.of(binary.toString()));
                 command.addAll(arguments.of(regions.get(i), output));
                 cleanup.checkNotCancelled();
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                Process process = ChildProcesses.logged(command, ProcessBuilder.Redirect.to(log.toFile())).start();
                 cleanup.track(process);
                 processes.add(process);
                 outputs.add(output);

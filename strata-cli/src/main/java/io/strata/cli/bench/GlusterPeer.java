@@ -1,8 +1,8 @@
 package io.strata.cli.bench;
 
+import io.strata.runtime.ChildProcesses;
 import io.strata.runtime.SafeFiles;
 import io.strata.runtime.StrataException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,9 +204,7 @@ final class GlusterPeer implements AutoCloseable {
 
     private Process launch(List<String> command) {
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("glusterd.out").toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            return ChildProcesses.logged(command, ProcessBuilder.Redirect.appendTo(work.resolve("glusterd.out").toFile())).start();
         } catch (IOException e) {
             throw StrataException.unavailable("cannot start %s: %s", command.get(1), e.getMessage());
         }
@@ -219,8 +217,7 @@ final class GlusterPeer implements AutoCloseable {
     private void run(List<String> command, long timeoutSeconds) {
         Path output = work.resolve("command.out");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = ChildProcesses.logged(command, ProcessBuilder.Redirect.to(output.toFile())).start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw StrataException.unavailable("'%s' did not finish within %d s", String.join(" ", command), timeoutSeconds);

@@ -12,10 +12,11 @@ import io.strata.protocol.auth.Credentials;
 import io.strata.protocol.auth.Hmac;
 import io.strata.protocol.rpc.ControlClient;
 import io.strata.protocol.rpc.NoParams;
+import io.strata.runtime.ChildProcesses;
+import io.strata.runtime.ErrorCode;
 import io.strata.runtime.Json;
 import io.strata.runtime.Release;
 import io.strata.runtime.SafeFiles;
-import io.strata.runtime.ErrorCode;
 import io.strata.runtime.StrataException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -228,9 +229,7 @@ public final class Sandbox {
                 "--failure-domain", hostname, "--cores", Integer.toString(cores), "--core-mapping", "modulo"));
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process process = ChildProcesses.logged(command, ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return process.pid();
         } catch (IOException e) {
             throw StrataException.unavailable("cannot start the host agent of %s: %s", hostname, e.getMessage());

@@ -1,6 +1,7 @@
 package io.strata.frontend.process;
 
 import io.strata.compute.client.BucketClient;
+import io.strata.compute.wire.BucketRequest;
 import io.strata.config.cluster.ClusterConfig;
 import io.strata.config.cluster.FilesystemEntry;
 import io.strata.control.process.ProcessContext;
@@ -18,9 +19,12 @@ import io.strata.runtime.StrataException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,12 +129,12 @@ public final class FrontendService implements ProcessService {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int status = -1;
         while (System.nanoTime() < deadline) {
-            java.util.concurrent.CompletableFuture<Integer> answer = new java.util.concurrent.CompletableFuture<>();
-            context.execute(() -> buckets.call(new io.strata.compute.wire.BucketRequest.GetAttr(
-                    new io.strata.compute.wire.BucketRequest.Caller(fs.id(), 0, 0, 0, 0), rootIno), (code, result) -> answer.complete(code)));
+            CompletableFuture<Integer> answer = new CompletableFuture<>();
+            context.execute(() -> buckets.call(new BucketRequest.GetAttr(new BucketRequest.Caller(fs.id(), 0, 0, 0, 0), rootIno),
+                    (code, result) -> answer.complete(code)));
             try {
                 status = answer.get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 status = -1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
