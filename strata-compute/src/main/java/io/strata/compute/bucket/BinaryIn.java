@@ -54,8 +54,9 @@ final class BinaryIn {
     /** A count of items that follow, each taking at least one byte. */
     int readCount() {
         long count = readUnsigned();
-        if (count > bytes.length - position) {
-            throw new IllegalArgumentException("count " + count + " at " + position + " exceeds the input");
+        // unsigned: a varint of 2^63 or more is a negative long, and must not pass as small
+        if (Long.compareUnsigned(count, bytes.length - position) > 0) {
+            throw new IllegalArgumentException("count " + Long.toUnsignedString(count) + " at " + position + " exceeds the input");
         }
         return (int) count;
     }
@@ -66,8 +67,8 @@ final class BinaryIn {
             return null;
         }
         long length = lengthPlusOne - 1;
-        if (length > bytes.length - position) {
-            throw new IllegalArgumentException("string of " + length + " bytes at " + position + " exceeds the input");
+        if (Long.compareUnsigned(length, bytes.length - position) > 0) {
+            throw new IllegalArgumentException("string of " + Long.toUnsignedString(length) + " bytes at " + position + " exceeds the input");
         }
         String value = new String(bytes, position, (int) length, StandardCharsets.UTF_8);
         position += (int) length;
@@ -77,7 +78,7 @@ final class BinaryIn {
     long readId() {
         long bucket = readUnsigned();
         long counter = readUnsigned();
-        if (bucket >= Inodes.MAX_BUCKETS || counter > Inodes.COUNTER_MASK) {
+        if (Long.compareUnsigned(bucket, Inodes.MAX_BUCKETS) >= 0 || Long.compareUnsigned(counter, Inodes.COUNTER_MASK) > 0) {
             throw new IllegalArgumentException("id " + bucket + ":" + counter + " at " + position + " is out of range");
         }
         return (bucket << Inodes.BUCKET_SHIFT) | counter;

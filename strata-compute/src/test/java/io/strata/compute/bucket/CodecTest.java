@@ -105,4 +105,12 @@ class CodecTest {
             }
         }
     }
+
+    @Test
+    void aLengthOfTwoToTheSixtyThreeOrMoreIsRefusedNotTakenForASmallOne() {
+        // found by the random part above (seed 32251627396328): a string length whose varint is a negative long
+        byte[] bytes = {1, 4, 62, -100, 34, -106, -21, -65, -127, -123, -125, -127, -84, -18, 51, -89, -26, 59, 30, -4, -37, -119};
+        bytes[0] = BucketCodec.FORMAT;
+        assertThatThrownBy(() -> BucketCodec.decodeCommand(bytes)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
