@@ -86,7 +86,7 @@ public final class Container implements ContainerRuntime, AutoCloseable {
                 frontends.put(slot.slot(), frontend);
             }
             PinnedAgentRunner runner = new PinnedAgentRunner(process, IdleStrategies.parse(definition.idleStrategy(),
-                    process.transport().selector()), cpu, error -> LOG.error("{}: a duty cycle failed", process.roleName(), error));
+                    process.transport().selector(), process::nanosUntilNextTimer), cpu, error -> LOG.error("{}: a duty cycle failed", process.roleName(), error));
             runners.add(runner);
         }
         for (PinnedAgentRunner runner : runners) {

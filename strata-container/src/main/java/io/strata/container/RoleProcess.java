@@ -101,6 +101,11 @@ final class RoleProcess implements Agent, FrameHandler {
         service.onStart(processContext);
     }
 
+    /** How long until this process's next timer is due (its agent parks no longer); process thread only. */
+    long nanosUntilNextTimer() {
+        return timers.nanosUntilNext();
+    }
+
     @Override
     public int doWork() {
         int work = transport.poll();

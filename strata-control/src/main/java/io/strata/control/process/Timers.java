@@ -22,6 +22,12 @@ public final class Timers {
         timers.add(new Timer(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs), sequence++, task));
     }
 
+    /** How long until the next timer is due: 0 if one is due now, {@code Long.MAX_VALUE} if there is none. */
+    public long nanosUntilNext() {
+        Timer next = timers.peek();
+        return next == null ? Long.MAX_VALUE : Math.max(0, next.dueNanos() - clock.nanoTime());
+    }
+
     /** Runs what is due; returns how many ran. */
     public int poll() {
         int ran = 0;

@@ -267,7 +267,8 @@ public final class ManagementService implements AutoCloseable {
                     break;
                 }
                 try {
-                    changed.wait(Math.min(leftMs, 200));
+                    // every change of state notifies; waking on a schedule would only cost the idle cluster
+                    changed.wait(leftMs);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;

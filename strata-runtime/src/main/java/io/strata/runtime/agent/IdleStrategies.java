@@ -30,8 +30,8 @@ public final class IdleStrategies {
     private static final long BACKOFF_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long BACKOFF_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** Longest pause of an idle process; input or a wakeup ends it earlier. */
-    private static final long SELECTOR_MAX_PARK_MS = 10;
+    /** Longest pause of an idle process; input, a wakeup or its next timer ends it earlier. */
+    static final long SELECTOR_MAX_PARK_MS = 100;
 
     private IdleStrategies() {
     }
@@ -53,8 +53,16 @@ public final class IdleStrategies {
      * park in the selector, so network input and {@link Selector#wakeup()} end the pause at once.
      */
     public static IdleStrategy parse(String name, java.nio.channels.Selector selector) {
+        return parse(name, selector, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #parse(String, java.nio.channels.Selector)}, for an agent that also has work due
+     * by time: {@code nanosUntilDue} (its next timer) bounds a park.
+     */
+    public static IdleStrategy parse(String name, java.nio.channels.Selector selector, java.util.function.LongSupplier nanosUntilDue) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case BACKOFF -> new SelectorIdleStrategy(selector, 20, 50, SELECTOR_MAX_PARK_MS);
+            case BACKOFF -> new SelectorIdleStrategy(selector, 20, 50, SELECTOR_MAX_PARK_MS, nanosUntilDue);
             case SLEEP -> new SelectorIdleStrategy(selector, 0, 0, 1);
             default -> parse(name);
         };
