@@ -35,8 +35,6 @@ final class BenchRun {
         return new Sandbox.Options(6, "multi", 8, 2, subnet, 16 * ByteSizes.GIB);
     }
     static final String FILE = "bench.dat";
-    /** How long the sandbox's new file system may refuse writes before the strata targets fail. */
-    static final long WRITABLE_SECONDS = 180;
 
     private final CliContext cli;
     private final BenchOptions options;
@@ -238,52 +236,13 @@ final class BenchRun {
             throw e;
         }
         cleanup.checkNotCancelled();
-        awaitWrites(Path.of(sandbox.mountpoint()));
+        noteFirstWrite(sandboxes);
     }
 
-    /**
-     * Waits until the sandbox's new file system takes a write: right after 'sandbox up' its buckets
-     * may still be forming, and writes fail (seen: No space left on device). How long it took is
-     * noted in the results.
-     */
-    private void awaitWrites(Path mountpoint) {
-        Path probe = mountpoint.resolve(".strata-bench-probe");
-        byte[] data = new byte[1 << 20];
-        long begun = System.nanoTime();
-        String refusal = null;
-        while (true) {
-            cleanup.checkNotCancelled();
-            try {
-                Files.write(probe, data);
-                Files.delete(probe);
-                break;
-            } catch (IOException e) {
-                refusal = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
-                if (System.nanoTime() - begun > TimeUnit.SECONDS.toNanos(WRITABLE_SECONDS)) {
-                    throw StrataException.unavailable("the sandbox's filesystem still refuses writes %d s after it was mounted: %s",
-                            WRITABLE_SECONDS, refusal);
-                }
-            }
-            sleep(2000);
-        }
-        double seconds = (System.nanoTime() - begun) / 1e9;
-        if (refusal != null || seconds > 5) {
-            String note = refusal != null
-                    ? String.format(Locale.ROOT, "strata: the new filesystem refused writes for %.1f s after the sandbox came up (%s)",
-                            seconds, refusal)
-                    : String.format(Locale.ROOT, "strata: the first write to the new filesystem took %.1f s", seconds);
-            notes.add(note);
-            step(note);
-        }
-    }
-
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw StrataException.unavailable("interrupted");
-        }
+    /** Notes how long the new sandbox's filesystem took to take its first write, when that was long. */
+    private void noteFirstWrite(Sandbox sandboxes) {
+        sandboxes.secondsUntilWritable().filter(seconds -> seconds > 5).ifPresent(seconds -> notes.add(String.format(Locale.ROOT,
+                "strata: the new filesystem took its first write %.1f s after it was mounted", seconds)));
     }
 
     /** Copies the sandbox's logs (agents and containers) before 'down' removes them, for a strata target that failed. */

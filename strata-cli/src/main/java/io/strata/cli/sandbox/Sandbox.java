@@ -41,12 +41,14 @@ public final class Sandbox {
     }
 
     private static final long AGENT_START_TIMEOUT_MS = 60_000;
+    private static final long WRITABLE_TIMEOUT_MS = 180_000;
 
     private final StrataHome home;
     private final PrintWriter out;
     private final java.util.function.BooleanSupplier cancelled;
     private final long startedNanos = System.nanoTime();
     private volatile boolean starting;
+    private volatile WritableFilesystem.Wait writesTaken;
 
     public Sandbox(StrataHome home, PrintWriter out) {
         this(home, out, () -> false);
@@ -145,7 +147,16 @@ public final class Sandbox {
                 mountpoint.toString());
         Json.writeFile(home.sandboxState(), state);
         step("mounted filesystem default at " + mountpoint + " (served by " + servers.getFirst().hostname() + ")");
+        writesTaken = WritableFilesystem.await(mountpoint, WRITABLE_TIMEOUT_MS, 500, () -> starting && cancelled.getAsBoolean());
+        step(String.format(java.util.Locale.ROOT, "the filesystem takes writes (a 1 MiB probe landed after %.1f s%s)",
+                writesTaken.seconds(), writesTaken.lastRefusal() == null ? "" : "; refused before: " + writesTaken.lastRefusal()));
         return state;
+    }
+
+    /** How long the last {@link #up} waited for its filesystem to take a write (empty before one came up). */
+    public Optional<Double> secondsUntilWritable() {
+        WritableFilesystem.Wait wait = writesTaken;
+        return wait == null ? Optional.empty() : Optional.of(wait.seconds());
     }
 
     private void validate(Options options) {
