@@ -4,8 +4,10 @@ import io.strata.config.Role;
 import io.strata.config.server.AgentLayout;
 import io.strata.config.server.ContainerDefinition;
 import io.strata.runtime.ChildProcesses;
+import io.strata.runtime.SafeFiles;
 import io.strata.runtime.StrataException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,10 +88,9 @@ final class ContainerLauncher {
             if (in == null) {
                 throw new IOException("the agent's jar lacks its resource " + JIT_DIRECTIVES);
             }
-            Path target = jitDirectives(container);
-            Path staging = target.resolveSibling(JIT_DIRECTIVES + ".tmp");
-            Files.write(staging, in.readAllBytes());
-            Files.move(staging, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            SafeFiles.writeAtomically(jitDirectives(container), in.readAllBytes());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

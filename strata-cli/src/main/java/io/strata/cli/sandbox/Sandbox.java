@@ -482,7 +482,7 @@ public final class Sandbox {
         }).orElse(false)).toList();
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -45,12 +45,7 @@ final class WritableFilesystem {
                 throw StrataException.unavailable("the filesystem at %s still refuses writes %d s after it was mounted: %s",
                         mountpoint, TimeUnit.MILLISECONDS.toSeconds(timeoutMs), refusal);
             }
-            try {
-                Thread.sleep(pauseMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw StrataException.unavailable("interrupted while waiting for %s to take writes", mountpoint);
-            }
+            Sandbox.sleep(pauseMs);
         }
     }
 }

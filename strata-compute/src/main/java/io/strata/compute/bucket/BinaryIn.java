@@ -54,11 +54,18 @@ final class BinaryIn {
     /** A count of items that follow, each taking at least one byte. */
     int readCount() {
         long count = readUnsigned();
-        // unsigned: a varint of 2^63 or more is a negative long, and must not pass as small
-        if (Long.compareUnsigned(count, bytes.length - position) > 0) {
-            throw new IllegalArgumentException("count " + Long.toUnsignedString(count) + " at " + position + " exceeds the input");
-        }
+        requireWithinInput(count, "count %s");
         return (int) count;
+    }
+
+    /**
+     * Refuses a length or count that reaches past the input, compared unsigned: a varint of 2^63
+     * or more is a negative long and must not pass as small.
+     */
+    private void requireWithinInput(long amount, String what) {
+        if (Long.compareUnsigned(amount, bytes.length - position) > 0) {
+            throw new IllegalArgumentException(String.format(what, Long.toUnsignedString(amount)) + " at " + position + " exceeds the input");
+        }
     }
 
     String readString() {
@@ -67,9 +74,7 @@ final class BinaryIn {
             return null;
         }
         long length = lengthPlusOne - 1;
-        if (Long.compareUnsigned(length, bytes.length - position) > 0) {
-            throw new IllegalArgumentException("string of " + Long.toUnsignedString(length) + " bytes at " + position + " exceeds the input");
-        }
+        requireWithinInput(length, "string of %s bytes");
         String value = new String(bytes, position, (int) length, StandardCharsets.UTF_8);
         position += (int) length;
         return value;

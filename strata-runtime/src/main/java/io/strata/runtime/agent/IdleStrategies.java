@@ -31,7 +31,7 @@ public final class IdleStrategies {
     private static final long BACKOFF_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Longest pause of an idle process; input, a wakeup or its next timer ends it earlier. */
-    static final long SELECTOR_MAX_PARK_MS = 100;
+    private static final long SELECTOR_MAX_PARK_MS = 100;
 
     private IdleStrategies() {
     }
@@ -50,15 +50,8 @@ public final class IdleStrategies {
 
     /**
      * As {@link #parse(String)}, for an agent that polls {@code selector}: the parking strategies
-     * park in the selector, so network input and {@link Selector#wakeup()} end the pause at once.
-     */
-    public static IdleStrategy parse(String name, java.nio.channels.Selector selector) {
-        return parse(name, selector, () -> Long.MAX_VALUE);
-    }
-
-    /**
-     * As {@link #parse(String, java.nio.channels.Selector)}, for an agent that also has work due
-     * by time: {@code nanosUntilDue} (its next timer) bounds a park.
+     * park in the selector, so network input and {@link Selector#wakeup()} end the pause at once;
+     * {@code nanosUntilDue} (the agent's next timer) bounds a park.
      */
     public static IdleStrategy parse(String name, java.nio.channels.Selector selector, java.util.function.LongSupplier nanosUntilDue) {
         return switch (name.toLowerCase(Locale.ROOT)) {
