@@ -9,6 +9,7 @@ import io.strata.compute.wire.BucketResults;
 import io.strata.config.cluster.ClusterConfig;
 import io.strata.config.cluster.FilesystemEntry;
 import io.strata.control.process.ProcessContext;
+import io.strata.frontend.wire.FrontendFrames;
 import io.strata.fuse.AttrReply;
 import io.strata.fuse.AttributeChanges;
 import io.strata.fuse.CreateReply;
@@ -38,14 +39,15 @@ import java.util.function.Consumer;
  * the bucket that owns the inode (or reads chunks from drives) and replies when the answer comes.
  * Nothing here blocks a thread: the reply is completed from the frontend's duty cycle.
  *
- * <p>Attributes and names are not cached by the kernel (timeouts 0) and files are opened with
- * direct IO, so what one mount reads is what the buckets hold: a write acknowledged through one
- * mount is seen by a read that starts afterwards through any other.
+ * <p>Names and files' attributes are not cached by the kernel (timeouts 0) and files are opened
+ * with direct IO, so what one mount reads is what the buckets hold: a write acknowledged through
+ * one mount is seen by a read that starts afterwards through any other. Directories' attributes
+ * are cached, and every change to a directory is announced to every mount before it is
+ * acknowledged ({@link DirectoryCoherence}).
  */
 public final class StrataFilesystem implements FuseFilesystem {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StrataFilesystem.class);
     private static final long ENTRY_TIMEOUT_NS = 0;
-    private static final long ATTR_TIMEOUT_NS = 0;
     private static final int READDIR_PAGE = 256;
     private static final int MAX_STALE_RETRIES = 8;
     private static final int O_TRUNC = 01000;
@@ -56,6 +58,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final ProcessContext context;
     private final BucketClient buckets;
     private final StripeReader reader;
+    private final DirectoryCoherence directories;
     private final int fsId;
     private final int mountId;
     private final Inodes inodes;
@@ -63,10 +66,12 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final AtomicLong requestIds;
     private final AtomicLong handles;
 
-    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, int fsId, long rootIno, int mountId) {
+    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, DirectoryCoherence directories,
+            int fsId, long rootIno, int mountId) {
         this.context = context;
         this.buckets = buckets;
         this.reader = reader;
+        this.directories = directories;
         this.fsId = fsId;
         this.mountId = mountId;
         this.inodes = new Inodes(rootIno);
@@ -128,9 +133,32 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     @Override
     public void lookup(Request request, long parent, String name, EntryReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Lookup(caller(request), inodes.ino(parent), name), reply,
-                BucketResults.Entry.class, entry -> withAttrs(request, entry, reply,
-                        attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS)))));
+        onFrontend(reply, () -> {
+            long asked = directories.generation();
+            call(new BucketRequest.Lookup(caller(request), inodes.ino(parent), name), reply,
+                    BucketResults.Entry.class, entry -> withAttrs(request, entry, reply,
+                            attrs -> reply.entry(entry(inodes.ino(parent), attrs, asked))));
+        });
+    }
+
+    /** An entry for the kernel, its name and attributes cached as {@link DirectoryCoherence} allows. */
+    private io.strata.fuse.Entry entry(long parentIno, BucketResults.Attrs attrs, long generationAsked) {
+        return inodes.entry(attrs, directories.entryTimeoutNanos(fsId, parentIno, attrs.ino(), attrs.type(), generationAsked),
+                attrTimeout(attrs, generationAsked));
+    }
+
+    private long attrTimeout(BucketResults.Attrs attrs, long generationAsked) {
+        return directories.attrTimeoutNanos(fsId, attrs.ino(), attrs.type(), generationAsked);
+    }
+
+    /** Runs {@code then} once every mount was told that these directories changed. */
+    private void directoriesChanged(Runnable then, long... dirs) {
+        namesChanged(then, java.util.List.of(), dirs);
+    }
+
+    /** Runs {@code then} once every mount was told that these directories changed and these names may have led elsewhere. */
+    private void namesChanged(Runnable then, java.util.List<FrontendFrames.Name> names, long... dirs) {
+        directories.changed(fsId, mountId, java.util.Arrays.stream(dirs).distinct().toArray(), names, then);
     }
 
     /** The attributes of an entry: in the answer when the directory's bucket owns the inode too, else from its bucket. */
@@ -144,8 +172,11 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     @Override
     public void getattr(Request request, long nodeId, long fileHandleOrMinusOne, AttrReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.GetAttr(caller(request), inodes.ino(nodeId)), reply,
-                BucketResults.Attrs.class, attrs -> reply.attributes(inodes.attributes(attrs), ATTR_TIMEOUT_NS)));
+        onFrontend(reply, () -> {
+            long asked = directories.generation();
+            call(new BucketRequest.GetAttr(caller(request), inodes.ino(nodeId)), reply, BucketResults.Attrs.class,
+                    attrs -> reply.attributes(inodes.attributes(attrs), attrTimeout(attrs, asked)));
+        });
     }
 
     @Override
@@ -154,8 +185,14 @@ public final class StrataFilesystem implements FuseFilesystem {
         long mtime = changes.mtimeSeconds() * 1_000_000_000L + changes.mtimeNanos();
         long ctime = changes.ctimeSeconds() * 1_000_000_000L + changes.ctimeNanos();
         onFrontend(reply, () -> call(new BucketRequest.SetAttr(caller(request), inodes.ino(nodeId), changes.valid(), changes.mode(),
-                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class,
-                attrs -> reply.attributes(inodes.attributes(attrs), ATTR_TIMEOUT_NS)));
+                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class, attrs -> {
+                    if (!"DIR".equals(attrs.type())) {
+                        reply.attributes(inodes.attributes(attrs), 0);
+                        return;
+                    }
+                    // cached by no kernel from here: the answer stands for this mount until the change is known everywhere
+                    directoriesChanged(() -> reply.attributes(inodes.attributes(attrs), 0), attrs.ino());
+                }));
     }
 
     @Override
@@ -166,9 +203,12 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     private void create(Request request, long parent, String name, String type, int mode, int rdev, String target,
             boolean exclusive, EntryReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), inodes.ino(parent), name, type, mode & 07777, rdev,
-                target, exclusive, 0), reply, BucketResults.Attrs.class,
-                attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS))));
+        onFrontend(reply, () -> {
+            long asked = directories.generation();
+            long dir = inodes.ino(parent);
+            call(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
+                    BucketResults.Attrs.class, attrs -> directoriesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
+        });
     }
 
     @Override
@@ -188,26 +228,35 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     @Override
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Unlink(caller(request), inodes.ino(parent), name), reply, JsonNode.class,
-                result -> reply.ok()));
+        long dir = inodes.ino(parent);
+        onFrontend(reply, () -> call(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class,
+                result -> directoriesChanged(reply::ok, dir)));
     }
 
     @Override
     public void rmdir(Request request, long parent, String name, EmptyReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Rmdir(caller(request), inodes.ino(parent), name), reply, JsonNode.class,
-                result -> reply.ok()));
+        long dir = inodes.ino(parent);
+        onFrontend(reply, () -> call(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class,
+                result -> namesChanged(reply::ok, java.util.List.of(new FrontendFrames.Name(dir, name)), dir)));
     }
 
     @Override
     public void rename(Request request, long parent, String name, long newParent, String newName, int flags, EmptyReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Rename(caller(request), inodes.ino(parent), name, inodes.ino(newParent),
-                newName, flags), reply, JsonNode.class, result -> reply.ok()));
+        long from = inodes.ino(parent);
+        long to = inodes.ino(newParent);
+        onFrontend(reply, () -> call(new BucketRequest.Rename(caller(request), from, name, to, newName, flags), reply, JsonNode.class,
+                result -> namesChanged(reply::ok, java.util.List.of(new FrontendFrames.Name(from, name),
+                        new FrontendFrames.Name(to, newName)), from, to)));
     }
 
     @Override
     public void link(Request request, long nodeId, long newParent, String newName, EntryReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Link(caller(request), inodes.ino(nodeId), inodes.ino(newParent), newName),
-                reply, BucketResults.Attrs.class, attrs -> reply.entry(inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS))));
+        long dir = inodes.ino(newParent);
+        onFrontend(reply, () -> {
+            long asked = directories.generation();
+            call(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class,
+                    attrs -> directoriesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
+        });
     }
 
     private long newHandle() {
@@ -238,10 +287,11 @@ public final class StrataFilesystem implements FuseFilesystem {
         long handle = newHandle();
         boolean exclusive = (openFlags & O_EXCL) != 0;
         // one commit creates (or finds) the file and opens it under the handle
-        onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), inodes.ino(parent), name, "FILE",
+        long dir = inodes.ino(parent);
+        onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), dir, name, "FILE",
                 (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, attrs -> {
-                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
-                            inodes.entry(entry, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS), handle, FuseProtocol.FOPEN_DIRECT_IO);
+                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> directoriesChanged(() -> reply.created(
+                            inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO), dir);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
                         call(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, created);
                     } else {
@@ -399,7 +449,7 @@ public final class StrataFilesystem implements FuseFilesystem {
         if (reply.isPlus()) {
             boolean dotted = name.equals(".") || name.equals("..");
             return reply.addPlus(name, dotted ? io.strata.fuse.Entry.negative(0)
-                    : inodes.entry(attrs, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS), nextOffset);
+                    : inodes.entry(attrs, ENTRY_TIMEOUT_NS, 0), nextOffset);
         }
         return reply.add(name, inodes.nodeId(attrs.ino()), Inodes.typeBits(attrs.type()), nextOffset);
     }

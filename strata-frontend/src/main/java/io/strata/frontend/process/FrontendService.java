@@ -8,7 +8,9 @@ import io.strata.control.process.ProcessContext;
 import io.strata.control.process.ProcessService;
 import io.strata.control.service.ManagementMessages.MountInfo;
 import io.strata.drive.client.DriveClient;
+import io.strata.frontend.fs.DirectoryCoherence;
 import io.strata.frontend.fs.StrataFilesystem;
+import io.strata.frontend.wire.FrontendFrames;
 import io.strata.frontend.fs.StripeReader;
 import io.strata.fuse.FuseMount;
 import io.strata.fuse.MountOptions;
@@ -36,7 +38,33 @@ import org.slf4j.LoggerFactory;
 public final class FrontendService implements ProcessService {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendService.class);
 
-    private record Mounted(FuseMount mount, MountInfo info) {
+    private record Mounted(FuseMount mount, MountInfo info, DirectoryCoherence.KernelCache cache) {
+    }
+
+    /** A mount's kernel, for dropping directories' attributes: node ids are inode numbers but for the root. */
+    private static DirectoryCoherence.KernelCache kernelCache(int fsId, int mountId, long rootIno, FuseMount mount) {
+        io.strata.frontend.fs.Inodes inodes = new io.strata.frontend.fs.Inodes(rootIno);
+        return new DirectoryCoherence.KernelCache() {
+            @Override
+            public int fsId() {
+                return fsId;
+            }
+
+            @Override
+            public int mountId() {
+                return mountId;
+            }
+
+            @Override
+            public int dropName(long parent, String name) {
+                return mount.session().invalidateEntry(inodes.nodeId(parent), name);
+            }
+
+            @Override
+            public int dropAttributes(long ino) {
+                return mount.session().invalidateInode(inodes.nodeId(ino), -1, 0);
+            }
+        };
     }
 
     private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
@@ -44,6 +72,10 @@ public final class FrontendService implements ProcessService {
     private volatile ProcessContext context;
     private BucketClient buckets;
     private StripeReader reader;
+    private DirectoryCoherence directories;
+    /** Drops names from kernels: that may wait for an operation in the directory, which this process's thread must answer. */
+    private final java.util.concurrent.ExecutorService nameDropper = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("strata-name-dropper").factory());
     private int nextMountIndex;
     private volatile io.strata.fuse.SessionGuard guard;
 
@@ -52,7 +84,19 @@ public final class FrontendService implements ProcessService {
         this.context = processContext;
         this.buckets = new BucketClient(processContext);
         this.reader = new StripeReader(new DriveClient(processContext), processContext.config());
+        this.directories = new DirectoryCoherence(processContext.config(), processContext.processId(),
+                io.strata.runtime.Release.current().version(), processContext.clock(), processContext.timers(),
+                (processId, payload, timeoutMs, handler) -> processContext.peers().request(processId,
+                        FrontendFrames.DIRECTORIES_CHANGED, timeoutMs, handler, null, payload),
+                task -> onProcessThread(processContext, task), nameDropper);
         started.countDown();
+    }
+
+    /** Hands a task to the process's thread from another thread, waiting while its queue is full: the task must not be lost. */
+    private static void onProcessThread(ProcessContext context, Runnable task) {
+        while (!context.execute(task)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
     }
 
     /** From now on the host agent keeps copies of every mount's FUSE connection, so a crash of this process does not end them. */
@@ -95,11 +139,13 @@ public final class FrontendService implements ProcessService {
         awaitRoot(fs, rootIno);
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
-        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(), rootIno, mountId);
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, directories, fs.id(), rootIno, mountId);
         MountOptions options = MountOptions.defaults().withFsName("strata:" + filesystem).withRequestBuffers(64);
         FuseMount mount = FuseMount.mount(Path.of(key), options, strata);
         MountInfo info = new MountInfo(filesystem, key, slot, context.clock().epochMillis());
-        mounts.put(key, new Mounted(mount, info));
+        DirectoryCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount);
+        directories.register(cache);
+        mounts.put(key, new Mounted(mount, info, cache));
         guard(mount);
         LOG.info("mounted {} at {} (mount id {})", filesystem, key, mountId);
         return info;
@@ -163,6 +209,7 @@ public final class FrontendService implements ProcessService {
         java.util.List<Detached> detached = new java.util.ArrayList<>();
         for (String key : java.util.List.copyOf(mounts.keySet())) {
             Mounted mounted = mounts.remove(key);
+            directories.unregister(mounted.cache());
             detached.add(new Detached(mounted.mount().detach(), mounted.info()));
             unguard(Path.of(key));
             LOG.info("detached the mount of {} at {}", mounted.info().filesystem(), key);
@@ -178,12 +225,16 @@ public final class FrontendService implements ProcessService {
                 "no filesystem named %s", previous.filesystem()));
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
-        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, fs.id(),
-                rootIno(fs.id(), config.dataPlane().buckets().size()), mountId);
+        long rootIno = rootIno(fs.id(), config.dataPlane().buckets().size());
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, directories, fs.id(), rootIno, mountId);
         MountOptions options = MountOptions.defaults().withFsName("strata:" + previous.filesystem()).withRequestBuffers(64);
+        // the kernel may still hold directories' attributes the previous process handed out, which no notice reaches
+        directories.resumed();
         FuseMount mount = FuseMount.resume(session, options, strata);
         MountInfo info = new MountInfo(previous.filesystem(), previous.mountpoint(), slot, previous.mountedAtMillis());
-        mounts.put(previous.mountpoint(), new Mounted(mount, info));
+        DirectoryCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount);
+        directories.register(cache);
+        mounts.put(previous.mountpoint(), new Mounted(mount, info, cache));
         guard(mount);
         LOG.info("resumed the mount of {} at {} (mount id {})", previous.filesystem(), previous.mountpoint(), mountId);
         return info;
@@ -195,6 +246,7 @@ public final class FrontendService implements ProcessService {
         if (mounted == null) {
             throw StrataException.notFound("%s is not a mount of this frontend", key);
         }
+        directories.unregister(mounted.cache());
         mounted.mount().close();
         unguard(Path.of(key));
         LOG.info("unmounted {} from {}", mounted.info().filesystem(), key);
@@ -218,7 +270,10 @@ public final class FrontendService implements ProcessService {
 
     @Override
     public void onFrame(Connection connection, Frame frame) {
-        throw new io.strata.protocol.ProtocolException("a frontend process serves no frame of type " + frame.type());
+        if (frame.type() != FrontendFrames.DIRECTORIES_CHANGED) {
+            throw new io.strata.protocol.ProtocolException("a frontend process serves no frame of type " + frame.type());
+        }
+        directories.onNotice(frame.payload(), seen -> connection.send(FrontendFrames.CHANGE_SEEN, frame.correlationId(), null, seen));
     }
 
     @Override
@@ -230,6 +285,7 @@ public final class FrontendService implements ProcessService {
                 LOG.warn("unmounting {} failed: {}", key, e.getMessage());
             }
         }
+        nameDropper.shutdownNow();
     }
 
     @Override

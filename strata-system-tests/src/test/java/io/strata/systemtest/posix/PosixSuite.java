@@ -150,6 +150,40 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
 
     // ---- consistency between the two mounts ----
 
+    /**
+     * Kernels may cache directories' names and attributes, so every change to a directory through
+     * one mount must reach the other's kernel before it is acknowledged: B looks at everything
+     * right before each change through A, and right after it must see what A sees.
+     */
+    @Test
+    void aDirectoryChangedThroughOneMountIsSeenAtOnceThroughTheOther() throws IOException {
+        Files.createDirectories(a("d/sub/deeper"));
+        Files.createDirectory(a("d/gone"));
+        String[][] steps = {
+            {"create a file in it", "touch d/f"},
+            {"make a directory in it", "mkdir d/e"},
+            {"change its permissions", "chmod 700 d"},
+            {"change its times", "touch -d @1000000000 d"},
+            {"remove a file from it", "rm d/f"},
+            {"remove a directory from it", "rmdir d/gone"},
+            {"rename a directory in it", "mv d/sub d/moved"},
+            {"replace a directory in it", "mkdir d/empty && mv -T d/e d/empty"},
+            {"rename it", "mv d d2"},
+        };
+        // every path by name, none found by listing a directory: a listing hands the kernel fresh attributes of all it lists
+        String look = "stat -c '%n %F %a %h %.9Y %.9Z' d d/f d/e d/sub d/sub/deeper d/moved d/moved/deeper d/gone d/empty d/empty/e"
+                + " d2 d2/moved d2/moved/deeper d2/empty 2>/dev/null; true";
+        for (String[] step : steps) {
+            String before = Shell.ok(workB(), "sh", "-c", look);
+            Shell.ok(workA(), "sh", "-c", step[1]);
+            String seenByA = Shell.ok(workA(), "sh", "-c", look);
+            String seenByB = Shell.ok(workB(), "sh", "-c", look);
+            assertThat(seenByB).as("through B right after A did: %s (B saw before:%n%s)", step[0], before).isEqualTo(seenByA);
+        }
+        assertThat(Files.isDirectory(b("d2/moved/deeper"))).isTrue();
+        assertThat(Files.exists(b("d"))).isFalse();
+    }
+
     @Test
     void aWriteThroughOneMountIsReadThroughTheOther() throws IOException {
         int spanBytes = 3 << 20;
