@@ -39,11 +39,11 @@ import java.util.function.Consumer;
  * the bucket that owns the inode (or reads chunks from drives) and replies when the answer comes.
  * Nothing here blocks a thread: the reply is completed from the frontend's duty cycle.
  *
- * <p>Names and files' attributes are not cached by the kernel (timeouts 0) and files are opened
- * with direct IO, so what one mount reads is what the buckets hold: a write acknowledged through
- * one mount is seen by a read that starts afterwards through any other. Directories' attributes
- * are cached, and every change to a directory is announced to every mount before it is
- * acknowledged ({@link DirectoryCoherence}).
+ * <p>Names and attributes of anything but directories are not cached by the kernel (timeouts 0)
+ * and files are opened with direct IO. Directories' names and attributes are cached by the
+ * kernel, and the layouts of files by the mount ({@link LayoutCache}), and every change is
+ * announced to every mount before it is acknowledged ({@link CacheCoherence}): a write
+ * acknowledged through one mount is seen by a read that starts afterwards through any other.
  */
 public final class StrataFilesystem implements FuseFilesystem {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StrataFilesystem.class);
@@ -58,7 +58,8 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final ProcessContext context;
     private final BucketClient buckets;
     private final StripeReader reader;
-    private final DirectoryCoherence directories;
+    private final CacheCoherence directories;
+    private final LayoutCache layouts = new LayoutCache();
     private final int fsId;
     private final int mountId;
     private final Inodes inodes;
@@ -66,7 +67,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final AtomicLong requestIds;
     private final AtomicLong handles;
 
-    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, DirectoryCoherence directories,
+    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, CacheCoherence directories,
             int fsId, long rootIno, int mountId) {
         this.context = context;
         this.buckets = buckets;
@@ -134,31 +135,31 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void lookup(Request request, long parent, String name, EntryReply reply) {
         onFrontend(reply, () -> {
-            long asked = directories.generation();
+            CacheCoherence.Asked asked = directories.asked();
             call(new BucketRequest.Lookup(caller(request), inodes.ino(parent), name), reply,
                     BucketResults.Entry.class, entry -> withAttrs(request, entry, reply,
                             attrs -> reply.entry(entry(inodes.ino(parent), attrs, asked))));
         });
     }
 
-    /** An entry for the kernel, its name and attributes cached as {@link DirectoryCoherence} allows. */
-    private io.strata.fuse.Entry entry(long parentIno, BucketResults.Attrs attrs, long generationAsked) {
-        return inodes.entry(attrs, directories.entryTimeoutNanos(fsId, parentIno, attrs.ino(), attrs.type(), generationAsked),
-                attrTimeout(attrs, generationAsked));
+    /** An entry for the kernel, its name and attributes cached as {@link CacheCoherence} allows. */
+    private io.strata.fuse.Entry entry(long parentIno, BucketResults.Attrs attrs, CacheCoherence.Asked asked) {
+        return inodes.entry(attrs, directories.entryTimeoutNanos(fsId, parentIno, attrs.ino(), attrs.type(), asked),
+                attrTimeout(attrs, asked));
     }
 
-    private long attrTimeout(BucketResults.Attrs attrs, long generationAsked) {
-        return directories.attrTimeoutNanos(fsId, attrs.ino(), attrs.type(), generationAsked);
+    private long attrTimeout(BucketResults.Attrs attrs, CacheCoherence.Asked asked) {
+        return directories.attrTimeoutNanos(fsId, attrs.ino(), attrs.type(), asked);
     }
 
-    /** Runs {@code then} once every mount was told that these directories changed. */
-    private void directoriesChanged(Runnable then, long... dirs) {
-        namesChanged(then, java.util.List.of(), dirs);
+    /** Runs {@code then} once every mount was told that these inodes changed. */
+    private void inodesChanged(Runnable then, long... inos) {
+        namesChanged(then, java.util.List.of(), inos);
     }
 
-    /** Runs {@code then} once every mount was told that these directories changed and these names may have led elsewhere. */
-    private void namesChanged(Runnable then, java.util.List<FrontendFrames.Name> names, long... dirs) {
-        directories.changed(fsId, mountId, java.util.Arrays.stream(dirs).distinct().toArray(), names, then);
+    /** Runs {@code then} once every mount was told that these inodes changed and these names may have led elsewhere. */
+    private void namesChanged(Runnable then, java.util.List<FrontendFrames.Name> names, long... inos) {
+        directories.changed(fsId, mountId, java.util.Arrays.stream(inos).distinct().toArray(), names, then);
     }
 
     /** The attributes of an entry: in the answer when the directory's bucket owns the inode too, else from its bucket. */
@@ -173,7 +174,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void getattr(Request request, long nodeId, long fileHandleOrMinusOne, AttrReply reply) {
         onFrontend(reply, () -> {
-            long asked = directories.generation();
+            CacheCoherence.Asked asked = directories.asked();
             call(new BucketRequest.GetAttr(caller(request), inodes.ino(nodeId)), reply, BucketResults.Attrs.class,
                     attrs -> reply.attributes(inodes.attributes(attrs), attrTimeout(attrs, asked)));
         });
@@ -185,14 +186,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         long mtime = changes.mtimeSeconds() * 1_000_000_000L + changes.mtimeNanos();
         long ctime = changes.ctimeSeconds() * 1_000_000_000L + changes.ctimeNanos();
         onFrontend(reply, () -> call(new BucketRequest.SetAttr(caller(request), inodes.ino(nodeId), changes.valid(), changes.mode(),
-                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class, attrs -> {
-                    if (!"DIR".equals(attrs.type())) {
-                        reply.attributes(inodes.attributes(attrs), 0);
-                        return;
-                    }
-                    // cached by no kernel from here: the answer stands for this mount until the change is known everywhere
-                    directoriesChanged(() -> reply.attributes(inodes.attributes(attrs), 0), attrs.ino());
-                }));
+                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class,
+                attrs -> inodesChanged(() -> reply.attributes(inodes.attributes(attrs), 0), attrs.ino())));
     }
 
     @Override
@@ -204,10 +199,10 @@ public final class StrataFilesystem implements FuseFilesystem {
     private void create(Request request, long parent, String name, String type, int mode, int rdev, String target,
             boolean exclusive, EntryReply reply) {
         onFrontend(reply, () -> {
-            long asked = directories.generation();
+            CacheCoherence.Asked asked = directories.asked();
             long dir = inodes.ino(parent);
             call(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
-                    BucketResults.Attrs.class, attrs -> directoriesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
+                    BucketResults.Attrs.class, attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
         });
     }
 
@@ -230,7 +225,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
         onFrontend(reply, () -> call(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class,
-                result -> directoriesChanged(reply::ok, dir)));
+                result -> inodesChanged(reply::ok, dir)));
     }
 
     @Override
@@ -253,9 +248,9 @@ public final class StrataFilesystem implements FuseFilesystem {
     public void link(Request request, long nodeId, long newParent, String newName, EntryReply reply) {
         long dir = inodes.ino(newParent);
         onFrontend(reply, () -> {
-            long asked = directories.generation();
+            CacheCoherence.Asked asked = directories.asked();
             call(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class,
-                    attrs -> directoriesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
+                    attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
         });
     }
 
@@ -271,7 +266,7 @@ public final class StrataFilesystem implements FuseFilesystem {
             Runnable opened = () -> call(new BucketRequest.Open(caller(request), ino, handle), reply, JsonNode.class,
                     result -> reply.opened(handle, FuseProtocol.FOPEN_DIRECT_IO));
             if ((openFlags & O_TRUNC) != 0 && (openFlags & O_ACCMODE) != 0) {
-                call(truncate(request, ino), reply, BucketResults.Attrs.class, attrs -> opened.run());
+                call(truncate(request, ino), reply, BucketResults.Attrs.class, attrs -> inodesChanged(opened, ino));
             } else {
                 opened.run();
             }
@@ -290,8 +285,9 @@ public final class StrataFilesystem implements FuseFilesystem {
         long dir = inodes.ino(parent);
         onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), dir, name, "FILE",
                 (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, attrs -> {
-                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> directoriesChanged(() -> reply.created(
-                            inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO), dir);
+                    // the directory changed, and an existing file that was truncated
+                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> inodesChanged(() -> reply.created(
+                            inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO), dir, entry.ino());
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
                         call(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, created);
                     } else {
@@ -305,25 +301,54 @@ public final class StrataFilesystem implements FuseFilesystem {
         onFrontend(reply, () -> readAttempt(request, inodes.ino(nodeId), offset, size, reply, 0));
     }
 
+    /**
+     * Reads with the layout of the 4 MiB window the read lies in: kept from an earlier read, or
+     * asked of the bucket (and kept if nothing changed the file meanwhile); a read across two
+     * windows, or one retried, asks for its own range.
+     */
     private void readAttempt(Request request, long ino, long offset, int size, ReadReply reply, int attempt) {
-        call(new BucketRequest.Layout(caller(request), ino, offset, size), reply, BucketResults.Layout.class, layout -> {
-            long end = Math.min(offset + size, layout.size());
-            int length = (int) Math.max(0, end - offset);
-            if (length == 0) {
-                reply.ok(0);
-                return;
+        long window = attempt == 0 ? LayoutCache.windowOf(offset, size) : -1;
+        BucketResults.Layout kept = window < 0 ? null : layouts.get(ino, window, context.clock().nanoTime());
+        if (kept != null) {
+            readWith(request, ino, offset, size, kept, reply, attempt);
+            return;
+        }
+        CacheCoherence.Asked asked = directories.asked();
+        BucketRequest.Layout ask = window < 0 ? new BucketRequest.Layout(caller(request), ino, offset, size)
+                : new BucketRequest.Layout(caller(request), ino, window, LayoutCache.WINDOW_BYTES);
+        call(ask, reply, BucketResults.Layout.class, layout -> {
+            if (window >= 0 && directories.mayCache(fsId, ino, asked)) {
+                layouts.put(ino, window, layout, asked.atNanos() + CacheCoherence.CACHE_NS);
             }
-            MemorySegment target = reply.buffer().asSlice(0, length);
-            reader.read(layout, offset, target, status -> {
-                if (status == StripeReader.OK) {
-                    reply.ok(length);
-                } else if (status == StripeReader.STALE && attempt < MAX_STALE_RETRIES) {
-                    readAttempt(request, ino, offset, size, reply, attempt + 1);
-                } else {
-                    reply.error(Errno.EIO);
-                }
-            });
+            readWith(request, ino, offset, size, layout, reply, attempt);
         });
+    }
+
+    private void readWith(Request request, long ino, long offset, int size, BucketResults.Layout layout, ReadReply reply,
+            int attempt) {
+        long end = Math.min(offset + size, layout.size());
+        int length = (int) Math.max(0, end - offset);
+        if (length == 0) {
+            reply.ok(0);
+            return;
+        }
+        MemorySegment target = reply.buffer().asSlice(0, length);
+        reader.read(LayoutCache.clip(layout, offset, end), offset, target, status -> {
+            if (status == StripeReader.OK) {
+                reply.ok(length);
+            } else if (status == StripeReader.STALE && attempt < MAX_STALE_RETRIES) {
+                // the space was reused since the layout was given: ask again, and keep nothing of the file from before
+                layouts.drop(ino);
+                readAttempt(request, ino, offset, size, reply, attempt + 1);
+            } else {
+                reply.error(Errno.EIO);
+            }
+        });
+    }
+
+    /** Forgets what this mount keeps of an inode; the frontend's thread only. */
+    public void forget(long ino) {
+        layouts.drop(ino);
     }
 
     @Override
@@ -339,7 +364,7 @@ public final class StrataFilesystem implements FuseFilesystem {
                 if (status != 0) {
                     reply.error(status);
                 } else {
-                    reply.written((int) data.byteSize());
+                    inodesChanged(() -> reply.written((int) data.byteSize()), ino);
                 }
             });
         });

@@ -8,7 +8,7 @@ import io.strata.control.process.ProcessContext;
 import io.strata.control.process.ProcessService;
 import io.strata.control.service.ManagementMessages.MountInfo;
 import io.strata.drive.client.DriveClient;
-import io.strata.frontend.fs.DirectoryCoherence;
+import io.strata.frontend.fs.CacheCoherence;
 import io.strata.frontend.fs.StrataFilesystem;
 import io.strata.frontend.wire.FrontendFrames;
 import io.strata.frontend.fs.StripeReader;
@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class FrontendService implements ProcessService {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendService.class);
 
-    private record Mounted(FuseMount mount, MountInfo info, DirectoryCoherence.KernelCache cache) {
+    private record Mounted(FuseMount mount, MountInfo info, CacheCoherence.KernelCache cache) {
     }
 
-    /** A mount's kernel, for dropping directories' attributes: node ids are inode numbers but for the root. */
-    private static DirectoryCoherence.KernelCache kernelCache(int fsId, int mountId, long rootIno, FuseMount mount) {
+    /** A mount, for dropping what it cached: node ids are inode numbers but for the root. */
+    private static CacheCoherence.KernelCache kernelCache(int fsId, int mountId, long rootIno, FuseMount mount,
+            StrataFilesystem strata) {
         io.strata.frontend.fs.Inodes inodes = new io.strata.frontend.fs.Inodes(rootIno);
-        return new DirectoryCoherence.KernelCache() {
+        return new CacheCoherence.KernelCache() {
             @Override
             public int fsId() {
                 return fsId;
@@ -61,7 +62,8 @@ public final class FrontendService implements ProcessService {
             }
 
             @Override
-            public int dropAttributes(long ino) {
+            public int drop(long ino) {
+                strata.forget(ino);
                 return mount.session().invalidateInode(inodes.nodeId(ino), -1, 0);
             }
         };
@@ -72,7 +74,7 @@ public final class FrontendService implements ProcessService {
     private volatile ProcessContext context;
     private BucketClient buckets;
     private StripeReader reader;
-    private DirectoryCoherence directories;
+    private CacheCoherence directories;
     /** Drops names from kernels: that may wait for an operation in the directory, which this process's thread must answer. */
     private final java.util.concurrent.ExecutorService nameDropper = java.util.concurrent.Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("strata-name-dropper").factory());
@@ -84,10 +86,10 @@ public final class FrontendService implements ProcessService {
         this.context = processContext;
         this.buckets = new BucketClient(processContext);
         this.reader = new StripeReader(new DriveClient(processContext), processContext.config());
-        this.directories = new DirectoryCoherence(processContext.config(), processContext.processId(),
+        this.directories = new CacheCoherence(processContext.config(), processContext.processId(),
                 io.strata.runtime.Release.current().version(), processContext.clock(), processContext.timers(),
                 (processId, payload, timeoutMs, handler) -> processContext.peers().request(processId,
-                        FrontendFrames.DIRECTORIES_CHANGED, timeoutMs, handler, null, payload),
+                        FrontendFrames.INODES_CHANGED, timeoutMs, handler, null, payload),
                 task -> onProcessThread(processContext, task), nameDropper);
         started.countDown();
     }
@@ -143,7 +145,7 @@ public final class FrontendService implements ProcessService {
         MountOptions options = MountOptions.defaults().withFsName("strata:" + filesystem).withRequestBuffers(64);
         FuseMount mount = FuseMount.mount(Path.of(key), options, strata);
         MountInfo info = new MountInfo(filesystem, key, slot, context.clock().epochMillis());
-        DirectoryCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount);
+        CacheCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount, strata);
         directories.register(cache);
         mounts.put(key, new Mounted(mount, info, cache));
         guard(mount);
@@ -232,7 +234,7 @@ public final class FrontendService implements ProcessService {
         directories.resumed();
         FuseMount mount = FuseMount.resume(session, options, strata);
         MountInfo info = new MountInfo(previous.filesystem(), previous.mountpoint(), slot, previous.mountedAtMillis());
-        DirectoryCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount);
+        CacheCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount, strata);
         directories.register(cache);
         mounts.put(previous.mountpoint(), new Mounted(mount, info, cache));
         guard(mount);
@@ -270,7 +272,7 @@ public final class FrontendService implements ProcessService {
 
     @Override
     public void onFrame(Connection connection, Frame frame) {
-        if (frame.type() != FrontendFrames.DIRECTORIES_CHANGED) {
+        if (frame.type() != FrontendFrames.INODES_CHANGED) {
             throw new io.strata.protocol.ProtocolException("a frontend process serves no frame of type " + frame.type());
         }
         directories.onNotice(frame.payload(), seen -> connection.send(FrontendFrames.CHANGE_SEEN, frame.correlationId(), null, seen));

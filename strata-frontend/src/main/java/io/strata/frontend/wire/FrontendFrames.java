@@ -13,15 +13,15 @@ import java.util.List;
  * The frames frontend processes send each other:
  *
  * <pre>
- * DIRECTORIES_CHANGED  fsId:i32 dirCount:u16 nameCount:u16 | ino:i64 * dirCount | (parent:i64 length:u16 UTF-8 name) * nameCount
- *                      the directories' attributes changed, and the names (of directories) no longer lead where they did:
- *                      drop them from kernel caches
- * CHANGE_SEEN          serves:u8   answered once every mount of this process has dropped them;
- *                                  serves 0: this process has no mount of the filesystem
+ * INODES_CHANGED  fsId:i32 inoCount:u16 nameCount:u16 | ino:i64 * inoCount | (parent:i64 length:u16 UTF-8 name) * nameCount
+ *                 the inodes' attributes or contents changed, and the names (of directories) no longer lead where they
+ *                 did: drop them from every cache
+ * CHANGE_SEEN     serves:u8   answered once every mount of this process has dropped them;
+ *                             serves 0: this process has no mount of the filesystem
  * </pre>
  */
 public final class FrontendFrames {
-    public static final short DIRECTORIES_CHANGED = 50;
+    public static final short INODES_CHANGED = 50;
     public static final short CHANGE_SEEN = 51;
     /** More than one operation changes (a rename changes two directories and two names). */
     public static final int MAX_ITEMS = 64;
@@ -42,11 +42,11 @@ public final class FrontendFrames {
         }
     }
 
-    /** Directories of one filesystem whose attributes changed, and names of directories that were removed or replaced. */
-    public record DirectoriesChanged(int fsId, long[] inos, List<Name> names) {
-        public DirectoriesChanged {
+    /** Inodes of one filesystem whose attributes or contents changed, and names of directories that were removed or replaced. */
+    public record InodesChanged(int fsId, long[] inos, List<Name> names) {
+        public InodesChanged {
             if (inos.length + names.size() == 0 || inos.length > MAX_ITEMS || names.size() > MAX_ITEMS) {
-                throw new IllegalArgumentException("a change names 1 to " + MAX_ITEMS + " directories and up to " + MAX_ITEMS
+                throw new IllegalArgumentException("a change names 1 to " + MAX_ITEMS + " inodes and up to " + MAX_ITEMS
                         + " names, not " + inos.length + " and " + names.size());
             }
             inos = inos.clone();
@@ -68,7 +68,7 @@ public final class FrontendFrames {
         return changeSeen.remaining() != 1 || changeSeen.get(changeSeen.position()) != 0;
     }
 
-    public static ByteBuffer encode(DirectoriesChanged change) {
+    public static ByteBuffer encode(InodesChanged change) {
         long[] inos = change.inos();
         List<byte[]> names = change.names().stream().map(n -> n.name().getBytes(StandardCharsets.UTF_8)).toList();
         int size = HEADER_BYTES + 8 * inos.length + names.stream().mapToInt(b -> 10 + b.length).sum();
@@ -83,21 +83,21 @@ public final class FrontendFrames {
         return out.flip();
     }
 
-    /** Reads a DIRECTORIES_CHANGED payload; anything but exactly one well-formed change is a protocol error. */
-    public static DirectoriesChanged decode(ByteBuffer payload) {
+    /** Reads a INODES_CHANGED payload; anything but exactly one well-formed change is a protocol error. */
+    public static InodesChanged decode(ByteBuffer payload) {
         ByteBuffer in = payload.duplicate().order(Frame.ORDER);
         if (in.remaining() < HEADER_BYTES) {
-            throw new ProtocolException("a directories-changed frame of " + in.remaining() + " bytes is shorter than its header");
+            throw new ProtocolException("an inodes-changed frame of " + in.remaining() + " bytes is shorter than its header");
         }
         int fsId = in.getInt();
         int dirCount = Short.toUnsignedInt(in.getShort());
         int nameCount = Short.toUnsignedInt(in.getShort());
         if (dirCount + nameCount == 0 || dirCount > MAX_ITEMS || nameCount > MAX_ITEMS) {
-            throw new ProtocolException("a directories-changed frame names " + dirCount + " directories and " + nameCount
+            throw new ProtocolException("an inodes-changed frame names " + dirCount + " inodes and " + nameCount
                     + " names (1 to " + MAX_ITEMS + " in all, at most " + MAX_ITEMS + " of each)");
         }
         if (in.remaining() < 8L * dirCount) {
-            throw new ProtocolException("a directories-changed frame of " + dirCount + " directories ends after " + in.remaining()
+            throw new ProtocolException("an inodes-changed frame of " + dirCount + " inodes ends after " + in.remaining()
                     + " bytes of inode numbers");
         }
         long[] inos = new long[dirCount];
@@ -107,12 +107,12 @@ public final class FrontendFrames {
         List<Name> names = new ArrayList<>(nameCount);
         for (int i = 0; i < nameCount; i++) {
             if (in.remaining() < 10) {
-                throw new ProtocolException("a directories-changed frame ends inside name " + (i + 1) + " of " + nameCount);
+                throw new ProtocolException("an inodes-changed frame ends inside name " + (i + 1) + " of " + nameCount);
             }
             long parent = in.getLong();
             int length = Short.toUnsignedInt(in.getShort());
             if (length == 0 || length > MAX_NAME_BYTES || length > in.remaining()) {
-                throw new ProtocolException("a directories-changed frame has a name of " + length + " bytes with " + in.remaining()
+                throw new ProtocolException("an inodes-changed frame has a name of " + length + " bytes with " + in.remaining()
                         + " left (1 to " + MAX_NAME_BYTES + ")");
             }
             ByteBuffer bytes = in.slice(in.position(), length);
@@ -121,12 +121,12 @@ public final class FrontendFrames {
                 names.add(new Name(parent, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString()));
             } catch (CharacterCodingException e) {
-                throw new ProtocolException("a directories-changed frame has a name that is not UTF-8");
+                throw new ProtocolException("an inodes-changed frame has a name that is not UTF-8");
             }
         }
         if (in.hasRemaining()) {
-            throw new ProtocolException("a directories-changed frame has " + in.remaining() + " bytes after its last name");
+            throw new ProtocolException("an inodes-changed frame has " + in.remaining() + " bytes after its last name");
         }
-        return new DirectoriesChanged(fsId, inos, names);
+        return new InodesChanged(fsId, inos, names);
     }
 }

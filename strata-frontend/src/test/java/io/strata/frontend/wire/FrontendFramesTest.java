@@ -3,7 +3,7 @@ package io.strata.frontend.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.strata.frontend.wire.FrontendFrames.DirectoriesChanged;
+import io.strata.frontend.wire.FrontendFrames.InodesChanged;
 import io.strata.frontend.wire.FrontendFrames.Name;
 import io.strata.protocol.Frame;
 import io.strata.protocol.ProtocolException;
@@ -28,13 +28,13 @@ class FrontendFramesTest {
 
     @Test
     void aChangeReadsBackAsItWasWritten() {
-        DirectoriesChanged change = new DirectoriesChanged(3, new long[] {1L << 48 | 5, -1L},
+        InodesChanged change = new InodesChanged(3, new long[] {1L << 48 | 5, -1L},
                 List.of(new Name(1L << 48 | 5, "données"), new Name(9, "x".repeat(FrontendFrames.MAX_NAME_BYTES))));
-        DirectoriesChanged read = FrontendFrames.decode(FrontendFrames.encode(change));
+        InodesChanged read = FrontendFrames.decode(FrontendFrames.encode(change));
         assertThat(read.fsId()).isEqualTo(3);
         assertThat(read.inos()).containsExactly(1L << 48 | 5, -1L);
         assertThat(read.names()).isEqualTo(change.names());
-        assertThat(FrontendFrames.decode(FrontendFrames.encode(new DirectoriesChanged(1, new long[0], List.of(new Name(2, "n")))))
+        assertThat(FrontendFrames.decode(FrontendFrames.encode(new InodesChanged(1, new long[0], List.of(new Name(2, "n")))))
                 .names()).containsExactly(new Name(2, "n"));
     }
 
@@ -50,11 +50,11 @@ class FrontendFramesTest {
         assertThatThrownBy(() -> FrontendFrames.decode(ByteBuffer.allocate(5))).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("shorter than its header");
         assertThatThrownBy(() -> FrontendFrames.decode(header(1, 0, 0))).isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("0 directories and 0 names");
+                .hasMessageContaining("0 inodes and 0 names");
         assertThatThrownBy(() -> FrontendFrames.decode(header(1, 65, 0))).isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("65 directories");
+                .hasMessageContaining("65 inodes");
         assertThatThrownBy(() -> FrontendFrames.decode(header(1, 0xFFFF, 0))).isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("65535 directories");
+                .hasMessageContaining("65535 inodes");
         assertThatThrownBy(() -> FrontendFrames.decode(concat(header(1, 2, 0), ByteBuffer.allocate(12))))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("ends after 12 bytes");
         ByteBuffer emptyName = ByteBuffer.allocate(10).order(Frame.ORDER).putLong(4).putShort((short) 0).flip();
@@ -70,15 +70,15 @@ class FrontendFramesTest {
         assertThatThrownBy(() -> FrontendFrames.decode(concat(header(1, 0, 2), ByteBuffer.allocate(10).order(Frame.ORDER).putLong(4)
                 .putShort((short) 1).flip(), ByteBuffer.wrap(new byte[] {'a'})))).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("ends inside name 2 of 2");
-        ByteBuffer trailing = concat(FrontendFrames.encode(new DirectoriesChanged(1, new long[] {5}, List.of())), ByteBuffer.allocate(3));
+        ByteBuffer trailing = concat(FrontendFrames.encode(new InodesChanged(1, new long[] {5}, List.of())), ByteBuffer.allocate(3));
         assertThatThrownBy(() -> FrontendFrames.decode(trailing)).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("3 bytes after its last name");
     }
 
     @Test
     void aChangeOfNothingOrOfTooMuchCannotBeMade() {
-        assertThatThrownBy(() -> new DirectoriesChanged(1, new long[0], List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DirectoriesChanged(1, new long[65], List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InodesChanged(1, new long[0], List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InodesChanged(1, new long[65], List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Name(1, "")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -213,6 +213,41 @@ public abstract class PosixSuite extends PosixNamespaceChecks {
         assertBytes(Files.readAllBytes(a("f")), Arrays.copyOf(expected, (int) size), "content");
     }
 
+    /**
+     * A mount keeps where a file's bytes are after reading them: every write, truncate and
+     * overwrite through the other mount must reach it before it is acknowledged. B reads each
+     * range right before A changes it, and must read the new bytes right after.
+     */
+    @Test
+    void whatOneMountReadIsReadAnewAfterTheOtherChangesIt() throws IOException {
+        int span = 6 << 20;
+        Files.write(a("f"), pattern(1, span));
+        byte[] expected = pattern(1, span);
+        try (FileChannel onA = FileChannel.open(a("f"), StandardOpenOption.WRITE);
+                FileChannel onB = FileChannel.open(b("f"), StandardOpenOption.READ)) {
+            int[][] writes = {{0, 4096}, {4096, 1 << 20}, {(4 << 20) - 100, 200}, {5 << 20, 1 << 20}, {123_457, 77}};
+            for (int round = 0; round < writes.length; round++) {
+                int offset = writes[round][0];
+                int length = writes[round][1];
+                assertBytes(readFully(onB, offset, length), Arrays.copyOfRange(expected, offset, offset + length),
+                        "round %d: before the write", round);
+                byte[] data = pattern(50 + round, length);
+                writeFully(onA, offset, data);
+                System.arraycopy(data, 0, expected, offset, length);
+                assertBytes(readFully(onB, offset, length), data, "round %d: right after the write through A", round);
+            }
+            assertBytes(readFully(onB, 0, span), expected, "the whole file through B");
+            assertThat(readFully(onB, span - 10, 100)).as("read across the end").hasSize(10);
+            writeFully(onA, span, pattern(77, 4096));
+            assertBytes(readFully(onB, span, 4096), pattern(77, 4096), "appended through A");
+            onA.truncate(1 << 20);
+            assertThat(readFully(onB, (1 << 20) - 10, 100)).as("read across the new end").hasSize(10);
+            assertBytes(readFully(onB, 0, 1 << 20), Arrays.copyOf(expected, 1 << 20), "what is left");
+        }
+        Files.write(a("f"), pattern(99, 3000)); // O_TRUNC through A, then new bytes
+        assertBytes(Files.readAllBytes(b("f")), pattern(99, 3000), "rewritten through A");
+    }
+
     @Test
     void namespaceChangesThroughOneMountAreSeenByTheOther() throws IOException {
         assertThat(Files.exists(b("later"))).isFalse(); // a negative lookup that must not be kept

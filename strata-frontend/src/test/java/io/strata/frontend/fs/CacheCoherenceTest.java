@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * announced to every mount before it is acknowledged, and never longer than a silent peer's
  * kernels could hold them.
  */
-class DirectoryCoherenceTest {
+class CacheCoherenceTest {
     private static final String RELEASE = "1.0";
     private static final int FS = 7;
     private static final int SELF = 21;
@@ -39,15 +39,15 @@ class DirectoryCoherenceTest {
     private final Timers timers = new Timers(clock);
     private final List<Sent> sent = new ArrayList<>();
     private final AtomicReference<ClusterConfig> config = new AtomicReference<>();
-    private DirectoryCoherence coherence;
+    private CacheCoherence coherence;
 
-    private record Sent(int peer, FrontendFrames.DirectoriesChanged change, PeerConnections.ResponseHandler handler) {
+    private record Sent(int peer, FrontendFrames.InodesChanged change, PeerConnections.ResponseHandler handler) {
         void answer(boolean serves) {
             handler.onResponse(new Frame(FrontendFrames.CHANGE_SEEN, (short) 0, 1, FrontendFrames.changeSeen(serves)));
         }
     }
 
-    private static final class FakeKernel implements DirectoryCoherence.KernelCache {
+    private static final class FakeKernel implements CacheCoherence.KernelCache {
         final int fsId;
         final int mountId;
         final List<Long> droppedAttributes = new ArrayList<>();
@@ -69,7 +69,7 @@ class DirectoryCoherenceTest {
         }
 
         @Override
-        public int dropAttributes(long ino) {
+        public int drop(long ino) {
             droppedAttributes.add(ino);
             return 0;
         }
@@ -98,7 +98,7 @@ class DirectoryCoherenceTest {
     @BeforeEach
     void setUp() {
         config.set(cluster(RELEASE, RELEASE, RELEASE));
-        coherence = new DirectoryCoherence(config::get, () -> SELF, RELEASE, clock, timers,
+        coherence = new CacheCoherence(config::get, () -> SELF, RELEASE, clock, timers,
                 (peer, payload, timeoutMs, handler) -> sent.add(new Sent(peer, FrontendFrames.decode(payload), handler)),
                 Runnable::run, Runnable::run);
     }
@@ -124,7 +124,7 @@ class DirectoryCoherenceTest {
     }
 
     private void settle() {
-        clock.now += DirectoryCoherence.QUIET_NS;
+        clock.now += CacheCoherence.QUIET_NS;
     }
 
     private void advanceMs(long ms) {
@@ -135,14 +135,27 @@ class DirectoryCoherenceTest {
     @Test
     void onlyDirectoriesAreCachedAndOnlyOnceTheMountHasSettled() {
         mounted(1);
-        long asked = coherence.generation();
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).as("a mount just begun").isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).as("a mount just begun").isZero();
         settle();
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isEqualTo(DirectoryCoherence.CACHE_NS);
-        assertThat(coherence.entryTimeoutNanos(FS, OTHER_DIR, DIR, "DIR", asked)).isEqualTo(DirectoryCoherence.CACHE_NS);
+        CacheCoherence.Asked asked = coherence.asked();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS);
+        assertThat(coherence.entryTimeoutNanos(FS, OTHER_DIR, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS);
         assertThat(coherence.attrTimeoutNanos(FS, DIR, "FILE", asked)).isZero();
         assertThat(coherence.entryTimeoutNanos(FS, OTHER_DIR, DIR, "SYMLINK", asked)).isZero();
         assertThat(coherence.attrTimeoutNanos(FS + 1, DIR, "DIR", asked)).as("a filesystem not mounted here").isZero();
+    }
+
+    @Test
+    void whatIsCachedAgesFromWhenItsRequestLeft() {
+        mounted(1);
+        settle();
+        CacheCoherence.Asked asked = coherence.asked();
+        clock.now += TimeUnit.MILLISECONDS.toNanos(300);
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS - TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(coherence.mayCache(FS, DIR, asked)).isTrue();
+        clock.now += CacheCoherence.CACHE_NS;
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).as("an answer that took longer than caches last").isZero();
+        assertThat(coherence.mayCache(FS, DIR, asked)).isFalse();
     }
 
     @Test
@@ -150,9 +163,9 @@ class DirectoryCoherenceTest {
         mounted(1);
         settle();
         config.set(cluster(RELEASE, "0.9", RELEASE));
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.generation())).isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).isZero();
         config.set(cluster(RELEASE, RELEASE, RELEASE));
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.generation())).isEqualTo(DirectoryCoherence.CACHE_NS);
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).isEqualTo(CacheCoherence.CACHE_NS);
     }
 
     @Test
@@ -188,7 +201,7 @@ class DirectoryCoherenceTest {
         advanceMs(200);
         sent.get(1).handler().onFailure("timed out");
         assertThat(done).as("its kernels may still hold the directory").isFalse();
-        advanceMs(TimeUnit.NANOSECONDS.toMillis(DirectoryCoherence.CACHE_NS) - 250);
+        advanceMs(TimeUnit.NANOSECONDS.toMillis(CacheCoherence.CACHE_NS) - 250);
         assertThat(done).isFalse();
         advanceMs(60);
         assertThat(done).as("a cache time after the notice was sent").isTrue();
@@ -199,7 +212,7 @@ class DirectoryCoherenceTest {
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> { });
         sent.get(0).answer(true);
         sent.get(1).handler().onFailure("connection refused");
-        advanceMs(TimeUnit.NANOSECONDS.toMillis(DirectoryCoherence.CACHE_NS) + 10);
+        advanceMs(TimeUnit.NANOSECONDS.toMillis(CacheCoherence.CACHE_NS) + 10);
         sent.clear();
         AtomicBoolean done = new AtomicBoolean();
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> done.set(true));
@@ -222,7 +235,7 @@ class DirectoryCoherenceTest {
         sent.get(0).answer(false);
         sent.get(1).answer(true);
         sent.clear();
-        clock.now += DirectoryCoherence.QUIET_NS - 1;
+        clock.now += CacheCoherence.QUIET_NS - 1;
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> { });
         assertThat(sent).extracting(Sent::peer).containsExactly(61);
         sent.get(0).answer(true);
@@ -236,15 +249,15 @@ class DirectoryCoherenceTest {
     void answersToRequestsThatLeftBeforeAChangeAreNotCached() {
         mounted(1);
         settle();
-        long asked = coherence.generation();
+        CacheCoherence.Asked asked = coherence.asked();
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> { });
         assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isZero();
         assertThat(coherence.entryTimeoutNanos(FS, DIR, OTHER_DIR, "DIR", asked)).as("a name in the changed directory").isZero();
-        assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, "DIR", asked)).as("another directory").isEqualTo(DirectoryCoherence.CACHE_NS);
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.generation())).as("asked after the change")
-                .isEqualTo(DirectoryCoherence.CACHE_NS);
-        long before = coherence.generation();
-        coherence.onNotice(FrontendFrames.encode(new FrontendFrames.DirectoriesChanged(FS, new long[] {OTHER_DIR}, List.of())), seen -> { });
+        assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, "DIR", asked)).as("another directory").isEqualTo(CacheCoherence.CACHE_NS);
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).as("asked after the change")
+                .isEqualTo(CacheCoherence.CACHE_NS);
+        CacheCoherence.Asked before = coherence.asked();
+        coherence.onNotice(FrontendFrames.encode(new FrontendFrames.InodesChanged(FS, new long[] {OTHER_DIR}, List.of())), seen -> { });
         assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, "DIR", before)).as("changed through another frontend").isZero();
     }
 
@@ -268,13 +281,13 @@ class DirectoryCoherenceTest {
     void aNoticeIsAnsweredAfterItsDropsSayingWhetherTheFilesystemIsMountedHere() {
         FakeKernel kernel = mounted(1);
         List<Boolean> answers = new ArrayList<>();
-        ByteBuffer notice = FrontendFrames.encode(new FrontendFrames.DirectoriesChanged(FS, new long[] {DIR}, List.of(new Name(DIR, "d"))));
+        ByteBuffer notice = FrontendFrames.encode(new FrontendFrames.InodesChanged(FS, new long[] {DIR}, List.of(new Name(DIR, "d"))));
         coherence.onNotice(notice, seen -> {
             assertThat(kernel.droppedAttributes).containsExactly(DIR);
             assertThat(kernel.droppedNames).containsExactly(new Name(DIR, "d"));
             answers.add(FrontendFrames.servesFilesystem(seen));
         });
-        coherence.onNotice(FrontendFrames.encode(new FrontendFrames.DirectoriesChanged(FS + 1, new long[] {DIR}, List.of())),
+        coherence.onNotice(FrontendFrames.encode(new FrontendFrames.InodesChanged(FS + 1, new long[] {DIR}, List.of())),
                 seen -> answers.add(FrontendFrames.servesFilesystem(seen)));
         assertThat(answers).containsExactly(true, false);
     }
@@ -284,9 +297,9 @@ class DirectoryCoherenceTest {
         coherence.resumed();
         mounted(1);
         List<ByteBuffer> answers = new ArrayList<>();
-        coherence.onNotice(FrontendFrames.encode(new FrontendFrames.DirectoriesChanged(FS, new long[] {DIR}, List.of())), answers::add);
+        coherence.onNotice(FrontendFrames.encode(new FrontendFrames.InodesChanged(FS, new long[] {DIR}, List.of())), answers::add);
         assertThat(answers).isEmpty();
-        advanceMs(TimeUnit.NANOSECONDS.toMillis(DirectoryCoherence.CACHE_NS) - 5);
+        advanceMs(TimeUnit.NANOSECONDS.toMillis(CacheCoherence.CACHE_NS) - 5);
         assertThat(answers).isEmpty();
         advanceMs(10);
         assertThat(answers).hasSize(1);

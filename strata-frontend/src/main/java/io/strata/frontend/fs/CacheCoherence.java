@@ -7,7 +7,7 @@ import io.strata.config.cluster.ProcessEntry;
 import io.strata.control.process.PeerConnections;
 import io.strata.control.process.Timers;
 import io.strata.frontend.wire.FrontendFrames;
-import io.strata.frontend.wire.FrontendFrames.DirectoriesChanged;
+import io.strata.frontend.wire.FrontendFrames.InodesChanged;
 import io.strata.protocol.Frame;
 import io.strata.runtime.Clock;
 import java.nio.ByteBuffer;
@@ -21,52 +21,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Lets kernels cache directories' attributes and keeps what they cache coherent across mounts.
+ * Lets mounts cache what a path walk and a read ask of buckets, and keeps those caches coherent
+ * across mounts.
  *
- * <p><b>Why.</b> A path walk asks for every directory on the path by name (LOOKUP; two bucket
- * calls when the directory lives in another bucket than its parent) and, since mounts check
- * permissions in the kernel (default_permissions), for its attributes (GETATTR). With nothing
- * cached a create two folders down cost 11 requests, 8 of them these. So directories' names and
- * attributes are handed to the kernel for {@link #CACHE_NS}; the names and attributes of
- * everything else are still not cached (timeouts 0), so files stay exactly as coherent as before.
+ * <p><b>What is cached.</b> A path walk asks for every directory on the path by name (LOOKUP; two
+ * bucket calls when the directory lives in another bucket than its parent) and, since mounts check
+ * permissions in the kernel (default_permissions), for its attributes (GETATTR): with nothing
+ * cached a create two folders down cost 11 requests, 8 of them these. So the kernel may keep
+ * directories' names and attributes for {@link #CACHE_NS}. And every read asked the file's
+ * bucket where its bytes are before reading them from the drives; a mount now keeps those
+ * layouts ({@link LayoutCache}). The names and attributes of everything but directories are
+ * still not cached (timeouts 0).
  *
- * <p><b>Coherence.</b> A mount that changed a directory (a name created, removed or renamed in it,
- * or its own attributes set) tells every mount of the filesystem before it answers its kernel:
- * this process drops the directory's attributes from its own mounts' kernels
- * ({@code FUSE_NOTIFY_INVAL_INODE}, which takes no lock in the kernel, so it is safe on this
- * thread) and sends {@link FrontendFrames#DIRECTORIES_CHANGED} to every other frontend process,
- * which does the same and answers. A name that no longer leads to the directory it led to (rmdir,
- * rename) is dropped too ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent in the
- * kernel, which an operation in that directory may hold while it waits for this process, so it
- * runs on a thread of its own, and never on the mount that made the change (its kernel moved the
- * name itself, and holds that lock). So an operation that starts after a change was acknowledged
- * sees it through any mount, as before.
+ * <p><b>Coherence.</b> A mount that changed an inode (a name created, removed or renamed in a
+ * directory, attributes set, bytes written) tells every mount of the filesystem before it answers
+ * its kernel: this process drops the inode from its own mounts (their layouts, and the kernel's
+ * attributes through {@code FUSE_NOTIFY_INVAL_INODE}, which takes no lock in the kernel, so it is
+ * safe on this thread) and sends {@link FrontendFrames#INODES_CHANGED} to every other frontend
+ * process, which does the same and answers. A name that no longer leads to the directory it led
+ * to (rmdir, rename) is dropped too ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent
+ * in the kernel, which an operation in that directory may hold while it waits for this process,
+ * so it runs on a thread of its own, and never on the mount that made the change (its kernel moved
+ * the name itself, and holds that lock). So an operation that starts after a change was
+ * acknowledged sees it through any mount, as before.
  *
  * <p><b>Races.</b> An answer a bucket gave before the change may reach this process after the
- * notice: names and attributes of directories dropped after the request for them left are given
- * to the kernel with timeout 0 (each directory's last drop is stamped, in a small table where a
- * collision only costs caching). One that reached the kernel before the notice is dropped with
- * the rest (and the kernel ignores attributes of a request older than an invalidation).
+ * notice: what was asked of an inode dropped since the request left is not cached (each inode's
+ * last drop is stamped, in a small table where a collision only costs caching). One that reached
+ * a cache before the notice is dropped with the rest (and the kernel ignores attributes of a
+ * request older than an invalidation).
  *
- * <p><b>Peers that do not answer.</b> Whatever a peer's kernels hold expires {@link #CACHE_NS}
- * after the peer last answered them. So a change whose notice a peer did not acknowledge waits
- * until {@code CACHE_NS} after it was sent, or after the peer was first found unreachable; a peer
- * unreachable for longer than that is not waited for. A process that resumed a mount from another
- * (an upgrade, a restart after a crash) acknowledges notices only {@code CACHE_NS} after the
- * resume: until then its kernel may hold attributes the old process handed out.
+ * <p><b>Peers that do not answer.</b> Whatever a peer caches expires {@link #CACHE_NS} after the
+ * request that learnt it left (the kernel is given what is left of that), or is dropped by a notice. So a change whose notice a peer did not acknowledge
+ * waits until {@code CACHE_NS} after it was sent, or after the peer was first found unreachable; a
+ * peer unreachable for longer than that is not waited for. A process that resumed a mount from
+ * another (an upgrade, a restart after a crash) acknowledges notices only {@code CACHE_NS} after
+ * the resume: until then its kernel may hold attributes the old process handed out. Layouts live
+ * in the process and die with it.
  *
  * <p><b>Peers without a mount of the filesystem</b> say so in their answer and are then not told
  * of its changes for {@link #QUIET_NS}, counted from when that notice was sent. In exchange a
- * process lets kernels cache a filesystem's directories only {@code QUIET_NS} after it last began
- * serving a mount of it: by then every peer that was told "no mount here" asks again.
+ * process caches nothing of a filesystem until {@code QUIET_NS} after it last began serving a
+ * mount of it: by then every peer that was told "no mount here" asks again.
  *
- * <p><b>Releases.</b> Kernels are let to cache only while every frontend container runs this
- * release; notices go to the frontends of this release (older ones neither cache nor understand
- * them). Everything here runs on the frontend process's thread, except registering mounts and
+ * <p><b>Releases.</b> Nothing is cached unless every frontend container runs this release;
+ * notices go to the frontends of this release (older ones neither cache nor understand them).
+ * Everything here runs on the frontend process's thread, except registering mounts and
  * {@link #resumed()}, which any thread may call.
  */
-public final class DirectoryCoherence {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DirectoryCoherence.class);
+public final class CacheCoherence {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CacheCoherence.class);
     public static final long CACHE_NS = TimeUnit.SECONDS.toNanos(1);
     public static final long QUIET_NS = TimeUnit.SECONDS.toNanos(3);
     static final long NOTICE_TIMEOUT_MS = TimeUnit.NANOSECONDS.toMillis(CACHE_NS);
@@ -78,16 +82,19 @@ public final class DirectoryCoherence {
         void send(int processId, ByteBuffer payload, long timeoutMs, PeerConnections.ResponseHandler handler);
     }
 
-    /** A mount's kernel, as far as dropping what it cached goes. */
+    /** A mount, as far as dropping what it cached goes. */
     public interface KernelCache {
         int fsId();
 
         int mountId();
 
-        /** Drops the inode's cached attributes; answers 0, ENOENT when nothing was cached, or another errno. Never blocks. */
-        int dropAttributes(long ino);
+        /**
+         * Drops what the mount keeps of the inode (layouts, the kernel's attributes); answers 0,
+         * ENOENT when the kernel had nothing cached, or another errno. Never blocks.
+         */
+        int drop(long ino);
 
-        /** Drops a cached name; answers as {@link #dropAttributes}. May wait for an operation in the directory. */
+        /** Drops a cached name; answers as {@link #drop}. May wait for an operation in the directory. */
         int dropName(long parent, String name);
     }
 
@@ -116,7 +123,7 @@ public final class DirectoryCoherence {
      * @param processThread runs a task on this process's thread
      * @param nameDropper runs the drops of names, which may wait on the kernel: not this process's thread
      */
-    public DirectoryCoherence(Supplier<ClusterConfig> config, Supplier<Integer> processId, String release, Clock clock, Timers timers,
+    public CacheCoherence(Supplier<ClusterConfig> config, Supplier<Integer> processId, String release, Clock clock, Timers timers,
             Notices notices, java.util.concurrent.Executor processThread, java.util.concurrent.Executor nameDropper) {
         this.config = config;
         this.processId = processId;
@@ -143,31 +150,43 @@ public final class DirectoryCoherence {
         resumedOnce = true;
     }
 
-    /** To take before asking a bucket for attributes, and hand to {@link #attrTimeoutNanos} with the answer. */
-    public long generation() {
-        return generation;
+    /** When a request to a bucket left: what was dropped since, and the time, which is when what it answers starts to age. */
+    public record Asked(long generation, long atNanos) {
+    }
+
+    /** To take before asking a bucket, and hand over with its answer. */
+    public Asked asked() {
+        return new Asked(generation, clock.nanoTime());
     }
 
     /**
      * How long the kernel may keep the attributes of {@code ino} (of {@code type}, as buckets name
-     * types, in filesystem {@code fsId}) from an answer to a request that started at {@code generationAtRequest}.
+     * types, in filesystem {@code fsId}) from an answer to a request {@code asked}: what is left of
+     * {@link #CACHE_NS} since the request left, for directories.
      */
-    public long attrTimeoutNanos(int fsId, long ino, String type, long generationAtRequest) {
-        if (!"DIR".equals(type) || stamps[slot(ino)] > generationAtRequest || !cachingAllowed()) {
-            return 0;
-        }
-        return quietPassed(fsId) ? CACHE_NS : 0;
+    public long attrTimeoutNanos(int fsId, long ino, String type, Asked asked) {
+        return "DIR".equals(type) && mayCache(fsId, ino, asked) ? freshNanos(asked) : 0;
+    }
+
+    /** Whether what a request {@code asked} learnt of {@code ino} (of filesystem {@code fsId}) may be kept, for what is left of {@link #CACHE_NS}. */
+    public boolean mayCache(int fsId, long ino, Asked asked) {
+        return stamps[slot(ino)] <= asked.generation() && freshNanos(asked) > 0 && cachingAllowed() && quietPassed(fsId);
+    }
+
+    /** How much longer what a request {@code asked} learnt may be used. */
+    public long freshNanos(Asked asked) {
+        return Math.max(0, asked.atNanos() + CACHE_NS - clock.nanoTime());
     }
 
     /**
      * How long the kernel may keep the name that leads from {@code parent} to {@code ino}, from an
-     * answer to a request that started at {@code generationAtRequest}: names of directories only.
+     * answer to a request {@code asked}: names of directories only.
      */
-    public long entryTimeoutNanos(int fsId, long parent, long ino, String type, long generationAtRequest) {
-        if (stamps[slot(parent)] > generationAtRequest) {
+    public long entryTimeoutNanos(int fsId, long parent, long ino, String type, Asked asked) {
+        if (stamps[slot(parent)] > asked.generation()) {
             return 0;
         }
-        return attrTimeoutNanos(fsId, ino, type, generationAtRequest);
+        return attrTimeoutNanos(fsId, ino, type, asked);
     }
 
     private boolean quietPassed(int fsId) {
@@ -188,15 +207,15 @@ public final class DirectoryCoherence {
     }
 
     /**
-     * The attributes of {@code inos} (directories of filesystem {@code fsId}) changed through mount
+     * The attributes or contents of {@code inos} (of filesystem {@code fsId}) changed through mount
      * {@code originMount}, and {@code names} may have led to directories that are gone from there:
-     * drops them from every mount's kernel, then runs {@code then} (on this thread).
+     * drops them from every mount, then runs {@code then} (on this thread).
      */
     public void changed(int fsId, int originMount, long[] inos, List<FrontendFrames.Name> names, Runnable then) {
-        DirectoriesChanged change = new DirectoriesChanged(fsId, inos, names);
+        InodesChanged change = new InodesChanged(fsId, inos, names);
         long sent = clock.nanoTime();
         Broadcast broadcast = new Broadcast(sent, then);
-        dropAttributes(change);
+        drop(change);
         List<KernelCache> others = mounts.stream().filter(m -> m.fsId() == fsId && m.mountId() != originMount).toList();
         if (!names.isEmpty() && !others.isEmpty()) {
             broadcast.outstanding++;
@@ -294,12 +313,12 @@ public final class DirectoryCoherence {
     }
 
     /**
-     * A notice from another frontend (a DIRECTORIES_CHANGED payload): drops what it names here,
+     * A notice from another frontend (a INODES_CHANGED payload): drops what it names here,
      * then hands {@code answer} the CHANGE_SEEN payload, on this thread.
      */
     public void onNotice(ByteBuffer notice, java.util.function.Consumer<ByteBuffer> answer) {
-        DirectoriesChanged change = FrontendFrames.decode(notice);
-        dropAttributes(change);
+        InodesChanged change = FrontendFrames.decode(notice);
+        drop(change);
         List<KernelCache> serving = mounts.stream().filter(m -> m.fsId() == change.fsId()).toList();
         Runnable acknowledge = () -> {
             long left = resumedOnce ? resumedAtNanos + CACHE_NS - clock.nanoTime() : 0;
@@ -320,7 +339,7 @@ public final class DirectoryCoherence {
         });
     }
 
-    private void dropAttributes(DirectoriesChanged change) {
+    private void drop(InodesChanged change) {
         long[] inos = change.inos();
         generation++;
         for (long ino : inos) {
@@ -334,7 +353,7 @@ public final class DirectoryCoherence {
                 continue;
             }
             for (long ino : inos) {
-                int errno = mount.dropAttributes(ino);
+                int errno = mount.drop(ino);
                 if (errno != 0 && errno != ENOENT) {
                     LOG.warn("could not drop the cached attributes of inode {} from a mount: errno {}", ino, errno);
                 }
