@@ -116,7 +116,25 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     /** Calls a bucket and hands a successful result on; an errno goes straight to the kernel. */
     private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult) {
+        call(request, reply, type, onResult, null);
+    }
+
+    /**
+     * As {@link #call}, for a change to {@code inos} (and {@code names}): an answer that was lost
+     * (EIO, the bucket may have made the change all the same) is announced to every mount as the
+     * change would have been, then reported.
+     */
+    private <T> void change(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult,
+            java.util.List<FrontendFrames.Name> names, long... inos) {
+        call(request, reply, type, onResult, () -> namesChanged(() -> reply.error(Errno.EIO), names, inos));
+    }
+
+    private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult, Runnable onLostAnswer) {
         buckets.call(request, (status, result) -> {
+            if (status == Errno.EIO && onLostAnswer != null) {
+                onLostAnswer.run();
+                return;
+            }
             if (status != 0) {
                 reply.error(status == ENOENT && byInode(request) ? ESTALE : status);
                 return;
@@ -185,9 +203,10 @@ public final class StrataFilesystem implements FuseFilesystem {
         long atime = changes.atimeSeconds() * 1_000_000_000L + changes.atimeNanos();
         long mtime = changes.mtimeSeconds() * 1_000_000_000L + changes.mtimeNanos();
         long ctime = changes.ctimeSeconds() * 1_000_000_000L + changes.ctimeNanos();
-        onFrontend(reply, () -> call(new BucketRequest.SetAttr(caller(request), inodes.ino(nodeId), changes.valid(), changes.mode(),
+        long ino = inodes.ino(nodeId);
+        onFrontend(reply, () -> change(new BucketRequest.SetAttr(caller(request), ino, changes.valid(), changes.mode(),
                 changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class,
-                attrs -> inodesChanged(() -> reply.attributes(inodes.attributes(attrs), 0), attrs.ino())));
+                attrs -> inodesChanged(() -> reply.attributes(inodes.attributes(attrs), 0), ino), java.util.List.of(), ino));
     }
 
     @Override
@@ -201,8 +220,9 @@ public final class StrataFilesystem implements FuseFilesystem {
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = directories.asked();
             long dir = inodes.ino(parent);
-            call(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
-                    BucketResults.Attrs.class, attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
+            change(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
+                    BucketResults.Attrs.class, attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir),
+                    java.util.List.of(), dir);
         });
     }
 
@@ -224,24 +244,26 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> call(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class,
-                result -> inodesChanged(reply::ok, dir)));
+        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class,
+                result -> inodesChanged(reply::ok, dir), java.util.List.of(), dir));
     }
 
     @Override
     public void rmdir(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> call(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class,
-                result -> namesChanged(reply::ok, java.util.List.of(new FrontendFrames.Name(dir, name)), dir)));
+        java.util.List<FrontendFrames.Name> names = java.util.List.of(new FrontendFrames.Name(dir, name));
+        onFrontend(reply, () -> change(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class,
+                result -> namesChanged(reply::ok, names, dir), names, dir));
     }
 
     @Override
     public void rename(Request request, long parent, String name, long newParent, String newName, int flags, EmptyReply reply) {
         long from = inodes.ino(parent);
         long to = inodes.ino(newParent);
-        onFrontend(reply, () -> call(new BucketRequest.Rename(caller(request), from, name, to, newName, flags), reply, JsonNode.class,
-                result -> namesChanged(reply::ok, java.util.List.of(new FrontendFrames.Name(from, name),
-                        new FrontendFrames.Name(to, newName)), from, to)));
+        java.util.List<FrontendFrames.Name> names = java.util.List.of(new FrontendFrames.Name(from, name),
+                new FrontendFrames.Name(to, newName));
+        onFrontend(reply, () -> change(new BucketRequest.Rename(caller(request), from, name, to, newName, flags), reply, JsonNode.class,
+                result -> namesChanged(reply::ok, names, from, to), names, from, to));
     }
 
     @Override
@@ -249,8 +271,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         long dir = inodes.ino(newParent);
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = directories.asked();
-            call(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class,
-                    attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir));
+            change(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class,
+                    attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir), java.util.List.of(), dir);
         });
     }
 
@@ -266,7 +288,8 @@ public final class StrataFilesystem implements FuseFilesystem {
             Runnable opened = () -> call(new BucketRequest.Open(caller(request), ino, handle), reply, JsonNode.class,
                     result -> reply.opened(handle, FuseProtocol.FOPEN_DIRECT_IO));
             if ((openFlags & O_TRUNC) != 0 && (openFlags & O_ACCMODE) != 0) {
-                call(truncate(request, ino), reply, BucketResults.Attrs.class, attrs -> inodesChanged(opened, ino));
+                change(truncate(request, ino), reply, BucketResults.Attrs.class, attrs -> inodesChanged(opened, ino),
+                        java.util.List.of(), ino);
             } else {
                 opened.run();
             }
@@ -283,17 +306,18 @@ public final class StrataFilesystem implements FuseFilesystem {
         boolean exclusive = (openFlags & O_EXCL) != 0;
         // one commit creates (or finds) the file and opens it under the handle
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> call(new BucketRequest.Create(caller(request), dir, name, "FILE",
+        onFrontend(reply, () -> change(new BucketRequest.Create(caller(request), dir, name, "FILE",
                 (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, attrs -> {
                     // the directory changed, and an existing file that was truncated
                     java.util.function.Consumer<BucketResults.Attrs> created = entry -> inodesChanged(() -> reply.created(
                             inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO), dir, entry.ino());
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
-                        call(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, created);
+                        change(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, created, java.util.List.of(), dir,
+                                attrs.ino());
                     } else {
                         created.accept(attrs);
                     }
-                }));
+                }, java.util.List.of(), dir));
     }
 
     @Override
@@ -361,7 +385,10 @@ public final class StrataFilesystem implements FuseFilesystem {
             BucketFrames.WriteHeader header = new BucketFrames.WriteHeader(BucketClient.bucketOf(ino), ino, at, caller.uid(),
                     caller.gid(), fsId, mountId, caller.requestId(), (int) data.byteSize());
             buckets.write(header, data.asByteBuffer(), null, (status, result) -> {
-                if (status != 0) {
+                if (status == Errno.EIO) {
+                    // the bucket may have committed the write before its answer was lost
+                    inodesChanged(() -> reply.error(Errno.EIO), ino);
+                } else if (status != 0) {
                     reply.error(status);
                 } else {
                     inodesChanged(() -> reply.written((int) data.byteSize()), ino);
