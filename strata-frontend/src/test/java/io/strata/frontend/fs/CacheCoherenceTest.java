@@ -12,7 +12,7 @@ import io.strata.control.process.Timers;
 import io.strata.frontend.wire.FrontendFrames;
 import io.strata.frontend.wire.FrontendFrames.Name;
 import io.strata.protocol.Frame;
-import io.strata.runtime.Clock;
+import io.strata.runtime.ManualClock;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ class CacheCoherenceTest {
     private static final long DIR = (3L << 48) | 10;
     private static final long OTHER_DIR = (4L << 48) | 11;
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(0);
     private final Timers timers = new Timers(clock);
     private final List<Sent> sent = new ArrayList<>();
     private final AtomicReference<ClusterConfig> config = new AtomicReference<>();
@@ -81,20 +81,6 @@ class CacheCoherenceTest {
         }
     }
 
-    private static final class ManualClock implements Clock {
-        long now = TimeUnit.HOURS.toNanos(1);
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        @Override
-        public long epochMillis() {
-            return TimeUnit.NANOSECONDS.toMillis(now);
-        }
-    }
-
     @BeforeEach
     void setUp() {
         config.set(cluster(RELEASE, RELEASE, RELEASE));
@@ -124,11 +110,11 @@ class CacheCoherenceTest {
     }
 
     private void settle() {
-        clock.now += CacheCoherence.QUIET_NS;
+        clock.advance(CacheCoherence.QUIET_NS, TimeUnit.NANOSECONDS);
     }
 
     private void advanceMs(long ms) {
-        clock.now += TimeUnit.MILLISECONDS.toNanos(ms);
+        clock.advance(ms, TimeUnit.MILLISECONDS);
         timers.poll();
     }
 
@@ -150,10 +136,10 @@ class CacheCoherenceTest {
         mounted(1);
         settle();
         CacheCoherence.Asked asked = coherence.asked();
-        clock.now += TimeUnit.MILLISECONDS.toNanos(300);
+        clock.advance(300, TimeUnit.MILLISECONDS);
         assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS - TimeUnit.MILLISECONDS.toNanos(300));
         assertThat(coherence.mayCache(FS, DIR, asked)).isTrue();
-        clock.now += CacheCoherence.CACHE_NS;
+        clock.advance(CacheCoherence.CACHE_NS, TimeUnit.NANOSECONDS);
         assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).as("an answer that took longer than caches last").isZero();
         assertThat(coherence.mayCache(FS, DIR, asked)).isFalse();
     }
@@ -235,12 +221,12 @@ class CacheCoherenceTest {
         sent.get(0).answer(false);
         sent.get(1).answer(true);
         sent.clear();
-        clock.now += CacheCoherence.QUIET_NS - 1;
+        clock.advance(CacheCoherence.QUIET_NS - 1, TimeUnit.NANOSECONDS);
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> { });
         assertThat(sent).extracting(Sent::peer).containsExactly(61);
         sent.get(0).answer(true);
         sent.clear();
-        clock.now += 1;
+        clock.advance(1, TimeUnit.NANOSECONDS);
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> { });
         assertThat(sent).extracting(Sent::peer).as("asked again: it may have mounted it since").containsExactly(41, 61);
     }
