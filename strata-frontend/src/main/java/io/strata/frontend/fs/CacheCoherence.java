@@ -83,7 +83,7 @@ public final class CacheCoherence {
     }
 
     /** A mount, as far as dropping what it cached goes. */
-    public interface KernelCache {
+    public interface MountCache {
         int fsId();
 
         int mountId();
@@ -106,7 +106,7 @@ public final class CacheCoherence {
     private final Notices notices;
     private final java.util.concurrent.Executor processThread;
     private final java.util.concurrent.Executor nameDropper;
-    private final List<KernelCache> mounts = new CopyOnWriteArrayList<>();
+    private final List<MountCache> mounts = new CopyOnWriteArrayList<>();
     private final Map<Integer, Long> unreachableSince = new HashMap<>();
     /** By peer and filesystem: when a notice was sent that the peer answered with "no mount of it here". */
     private final Map<Long, Long> withoutMountSince = new HashMap<>();
@@ -116,8 +116,11 @@ public final class CacheCoherence {
     private long generation;
     private volatile long resumedAtNanos = Long.MIN_VALUE;
     private volatile boolean resumedOnce;
+    /** What the configuration last seen says: whether to cache, and whom to tell (judged once per configuration). */
     private ClusterConfig judged;
+    private Integer judgedSelf;
     private boolean cachingAllowed;
+    private List<Integer> peers = List.of();
 
     /**
      * @param processThread runs a task on this process's thread
@@ -135,12 +138,12 @@ public final class CacheCoherence {
         this.nameDropper = nameDropper;
     }
 
-    public void register(KernelCache mount) {
+    public void register(MountCache mount) {
         servingSince.put(mount.fsId(), clock.nanoTime());
         mounts.add(mount);
     }
 
-    public void unregister(KernelCache mount) {
+    public void unregister(MountCache mount) {
         mounts.remove(mount);
     }
 
@@ -174,7 +177,7 @@ public final class CacheCoherence {
     }
 
     /** How much longer what a request {@code asked} learnt may be used. */
-    public long freshNanos(Asked asked) {
+    private long freshNanos(Asked asked) {
         return Math.max(0, asked.atNanos() + CACHE_NS - clock.nanoTime());
     }
 
@@ -196,14 +199,42 @@ public final class CacheCoherence {
 
     /** Whether every frontend container of the cluster runs this release. */
     boolean cachingAllowed() {
-        ClusterConfig current = config.get();
-        if (current != judged) {
-            judged = current;
-            cachingAllowed = current != null && current.containers().values().stream()
-                    .filter(c -> c.processes().stream().anyMatch(p -> p.role() == Role.FRONTEND))
-                    .allMatch(c -> Objects.equals(c.release(), release));
-        }
+        judge();
         return cachingAllowed;
+    }
+
+    /** Every other frontend process of this release. */
+    private List<Integer> peers() {
+        judge();
+        return peers;
+    }
+
+    private void judge() {
+        ClusterConfig current = config.get();
+        Integer self = processId.get();
+        if (current == judged && Objects.equals(self, judgedSelf)) {
+            return;
+        }
+        judged = current;
+        judgedSelf = self;
+        List<Integer> others = new ArrayList<>();
+        boolean allThisRelease = current != null;
+        if (current != null) {
+            for (ContainerEntry container : current.containers().values()) {
+                boolean thisRelease = Objects.equals(container.release(), release);
+                for (ProcessEntry process : container.processes()) {
+                    if (process.role() != Role.FRONTEND) {
+                        continue;
+                    }
+                    allThisRelease &= thisRelease;
+                    if (thisRelease && (self == null || process.id() != self)) {
+                        others.add(process.id());
+                    }
+                }
+            }
+        }
+        cachingAllowed = allThisRelease;
+        peers = List.copyOf(others);
     }
 
     /**
@@ -216,7 +247,7 @@ public final class CacheCoherence {
         long sent = clock.nanoTime();
         Broadcast broadcast = new Broadcast(sent, then);
         drop(change);
-        List<KernelCache> others = mounts.stream().filter(m -> m.fsId() == fsId && m.mountId() != originMount).toList();
+        List<MountCache> others = mounts.stream().filter(m -> m.fsId() == fsId && m.mountId() != originMount).toList();
         if (!names.isEmpty() && !others.isEmpty()) {
             broadcast.outstanding++;
             nameDropper.execute(() -> {
@@ -255,7 +286,7 @@ public final class CacheCoherence {
                 public void onFailure(String reason) {
                     long first = unreachableSince.computeIfAbsent(peer, p -> sent);
                     if (first == sent) {
-                        LOG.info("frontend p{} did not take a directory change ({}); changes wait for its kernels' caches to expire",
+                        LOG.info("frontend p{} did not take a change ({}); changes wait for what it cached to expire",
                                 peer, reason);
                     }
                     broadcast.waitUntil = Math.max(broadcast.waitUntil, first + CACHE_NS);
@@ -268,8 +299,8 @@ public final class CacheCoherence {
         broadcast.answered();
     }
 
-    private static void dropNames(List<KernelCache> caches, List<FrontendFrames.Name> names) {
-        for (KernelCache cache : caches) {
+    private static void dropNames(List<MountCache> caches, List<FrontendFrames.Name> names) {
+        for (MountCache cache : caches) {
             for (FrontendFrames.Name name : names) {
                 int errno = cache.dropName(name.parent(), name.name());
                 if (errno != 0 && errno != ENOENT) {
@@ -319,7 +350,7 @@ public final class CacheCoherence {
     public void onNotice(ByteBuffer notice, java.util.function.Consumer<ByteBuffer> answer) {
         InodesChanged change = FrontendFrames.decode(notice);
         drop(change);
-        List<KernelCache> serving = mounts.stream().filter(m -> m.fsId() == change.fsId()).toList();
+        List<MountCache> serving = mounts.stream().filter(m -> m.fsId() == change.fsId()).toList();
         Runnable acknowledge = () -> {
             long left = resumedOnce ? resumedAtNanos + CACHE_NS - clock.nanoTime() : 0;
             Runnable send = () -> answer.accept(FrontendFrames.changeSeen(!serving.isEmpty()));
@@ -348,14 +379,14 @@ public final class CacheCoherence {
         for (FrontendFrames.Name name : change.names()) {
             stamps[slot(name.parent())] = generation;
         }
-        for (KernelCache mount : mounts) {
+        for (MountCache mount : mounts) {
             if (mount.fsId() != change.fsId()) {
                 continue;
             }
             for (long ino : inos) {
                 int errno = mount.drop(ino);
                 if (errno != 0 && errno != ENOENT) {
-                    LOG.warn("could not drop the cached attributes of inode {} from a mount: errno {}", ino, errno);
+                    LOG.warn("could not drop inode {} from a mount's kernel: errno {}", ino, errno);
                 }
             }
         }
@@ -367,24 +398,4 @@ public final class CacheCoherence {
         return (int) ((ino ^ (ino >>> 32) ^ (ino >>> 48)) & (STAMP_SLOTS - 1));
     }
 
-    /** Every other frontend process of this release. */
-    private List<Integer> peers() {
-        ClusterConfig current = config.get();
-        Integer self = processId.get();
-        List<Integer> peers = new ArrayList<>();
-        if (current == null) {
-            return peers;
-        }
-        for (ContainerEntry container : current.containers().values()) {
-            if (!Objects.equals(container.release(), release)) {
-                continue;
-            }
-            for (ProcessEntry process : container.processes()) {
-                if (process.role() == Role.FRONTEND && (self == null || process.id() != self)) {
-                    peers.add(process.id());
-                }
-            }
-        }
-        return peers;
-    }
 }

@@ -58,7 +58,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final ProcessContext context;
     private final BucketClient buckets;
     private final StripeReader reader;
-    private final CacheCoherence directories;
+    private final CacheCoherence coherence;
     private final LayoutCache layouts = new LayoutCache();
     private final int fsId;
     private final int mountId;
@@ -67,12 +67,12 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final AtomicLong requestIds;
     private final AtomicLong handles;
 
-    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, CacheCoherence directories,
+    public StrataFilesystem(ProcessContext context, BucketClient buckets, StripeReader reader, CacheCoherence coherence,
             int fsId, long rootIno, int mountId) {
         this.context = context;
         this.buckets = buckets;
         this.reader = reader;
-        this.directories = directories;
+        this.coherence = coherence;
         this.fsId = fsId;
         this.mountId = mountId;
         this.inodes = new Inodes(rootIno);
@@ -120,13 +120,14 @@ public final class StrataFilesystem implements FuseFilesystem {
     }
 
     /**
-     * As {@link #call}, for a change to {@code inos} (and {@code names}): an answer that was lost
-     * (EIO, the bucket may have made the change all the same) is announced to every mount as the
-     * change would have been, then reported.
+     * As {@link #call}, for a change to {@code inos} (and {@code names}): every mount is told of it
+     * before the result is handed on, also when the answer was lost (EIO: the bucket may have made
+     * the change all the same), which is then reported.
      */
-    private <T> void change(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult,
-            java.util.List<FrontendFrames.Name> names, long... inos) {
-        call(request, reply, type, onResult, () -> namesChanged(() -> reply.error(Errno.EIO), names, inos));
+    private <T> void change(BucketRequest request, Reply reply, Class<T> type, java.util.List<FrontendFrames.Name> names,
+            long[] inos, Consumer<T> onResult) {
+        call(request, reply, type, result -> namesChanged(() -> onResult.accept(result), names, inos),
+                () -> namesChanged(() -> reply.error(Errno.EIO), names, inos));
     }
 
     private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult, Runnable onLostAnswer) {
@@ -153,7 +154,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void lookup(Request request, long parent, String name, EntryReply reply) {
         onFrontend(reply, () -> {
-            CacheCoherence.Asked asked = directories.asked();
+            CacheCoherence.Asked asked = coherence.asked();
             call(new BucketRequest.Lookup(caller(request), inodes.ino(parent), name), reply,
                     BucketResults.Entry.class, entry -> withAttrs(request, entry, reply,
                             attrs -> reply.entry(entry(inodes.ino(parent), attrs, asked))));
@@ -162,12 +163,12 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     /** An entry for the kernel, its name and attributes cached as {@link CacheCoherence} allows. */
     private io.strata.fuse.Entry entry(long parentIno, BucketResults.Attrs attrs, CacheCoherence.Asked asked) {
-        return inodes.entry(attrs, directories.entryTimeoutNanos(fsId, parentIno, attrs.ino(), attrs.type(), asked),
+        return inodes.entry(attrs, coherence.entryTimeoutNanos(fsId, parentIno, attrs.ino(), attrs.type(), asked),
                 attrTimeout(attrs, asked));
     }
 
     private long attrTimeout(BucketResults.Attrs attrs, CacheCoherence.Asked asked) {
-        return directories.attrTimeoutNanos(fsId, attrs.ino(), attrs.type(), asked);
+        return coherence.attrTimeoutNanos(fsId, attrs.ino(), attrs.type(), asked);
     }
 
     /** Runs {@code then} once every mount was told that these inodes changed. */
@@ -177,7 +178,7 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     /** Runs {@code then} once every mount was told that these inodes changed and these names may have led elsewhere. */
     private void namesChanged(Runnable then, java.util.List<FrontendFrames.Name> names, long... inos) {
-        directories.changed(fsId, mountId, java.util.Arrays.stream(inos).distinct().toArray(), names, then);
+        coherence.changed(fsId, mountId, java.util.Arrays.stream(inos).distinct().toArray(), names, then);
     }
 
     /** The attributes of an entry: in the answer when the directory's bucket owns the inode too, else from its bucket. */
@@ -192,7 +193,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void getattr(Request request, long nodeId, long fileHandleOrMinusOne, AttrReply reply) {
         onFrontend(reply, () -> {
-            CacheCoherence.Asked asked = directories.asked();
+            CacheCoherence.Asked asked = coherence.asked();
             call(new BucketRequest.GetAttr(caller(request), inodes.ino(nodeId)), reply, BucketResults.Attrs.class,
                     attrs -> reply.attributes(inodes.attributes(attrs), attrTimeout(attrs, asked)));
         });
@@ -205,8 +206,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         long ctime = changes.ctimeSeconds() * 1_000_000_000L + changes.ctimeNanos();
         long ino = inodes.ino(nodeId);
         onFrontend(reply, () -> change(new BucketRequest.SetAttr(caller(request), ino, changes.valid(), changes.mode(),
-                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class,
-                attrs -> inodesChanged(() -> reply.attributes(inodes.attributes(attrs), 0), ino), java.util.List.of(), ino));
+                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class, java.util.List.of(),
+                new long[] {ino}, attrs -> reply.attributes(inodes.attributes(attrs), 0)));
     }
 
     @Override
@@ -218,11 +219,10 @@ public final class StrataFilesystem implements FuseFilesystem {
     private void create(Request request, long parent, String name, String type, int mode, int rdev, String target,
             boolean exclusive, EntryReply reply) {
         onFrontend(reply, () -> {
-            CacheCoherence.Asked asked = directories.asked();
+            CacheCoherence.Asked asked = coherence.asked();
             long dir = inodes.ino(parent);
             change(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
-                    BucketResults.Attrs.class, attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir),
-                    java.util.List.of(), dir);
+                    BucketResults.Attrs.class, java.util.List.of(), new long[] {dir}, attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -244,16 +244,16 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class,
-                result -> inodesChanged(reply::ok, dir), java.util.List.of(), dir));
+        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, java.util.List.of(),
+                new long[] {dir}, result -> reply.ok()));
     }
 
     @Override
     public void rmdir(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
         java.util.List<FrontendFrames.Name> names = java.util.List.of(new FrontendFrames.Name(dir, name));
-        onFrontend(reply, () -> change(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class,
-                result -> namesChanged(reply::ok, names, dir), names, dir));
+        onFrontend(reply, () -> change(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class, names,
+                new long[] {dir}, result -> reply.ok()));
     }
 
     @Override
@@ -263,16 +263,16 @@ public final class StrataFilesystem implements FuseFilesystem {
         java.util.List<FrontendFrames.Name> names = java.util.List.of(new FrontendFrames.Name(from, name),
                 new FrontendFrames.Name(to, newName));
         onFrontend(reply, () -> change(new BucketRequest.Rename(caller(request), from, name, to, newName, flags), reply, JsonNode.class,
-                result -> namesChanged(reply::ok, names, from, to), names, from, to));
+                names, new long[] {from, to}, result -> reply.ok()));
     }
 
     @Override
     public void link(Request request, long nodeId, long newParent, String newName, EntryReply reply) {
         long dir = inodes.ino(newParent);
         onFrontend(reply, () -> {
-            CacheCoherence.Asked asked = directories.asked();
+            CacheCoherence.Asked asked = coherence.asked();
             change(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class,
-                    attrs -> inodesChanged(() -> reply.entry(entry(dir, attrs, asked)), dir), java.util.List.of(), dir);
+                    java.util.List.of(), new long[] {dir}, attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -288,8 +288,8 @@ public final class StrataFilesystem implements FuseFilesystem {
             Runnable opened = () -> call(new BucketRequest.Open(caller(request), ino, handle), reply, JsonNode.class,
                     result -> reply.opened(handle, FuseProtocol.FOPEN_DIRECT_IO));
             if ((openFlags & O_TRUNC) != 0 && (openFlags & O_ACCMODE) != 0) {
-                change(truncate(request, ino), reply, BucketResults.Attrs.class, attrs -> inodesChanged(opened, ino),
-                        java.util.List.of(), ino);
+                change(truncate(request, ino), reply, BucketResults.Attrs.class, java.util.List.of(), new long[] {ino},
+                        attrs -> opened.run());
             } else {
                 opened.run();
             }
@@ -307,17 +307,18 @@ public final class StrataFilesystem implements FuseFilesystem {
         // one commit creates (or finds) the file and opens it under the handle
         long dir = inodes.ino(parent);
         onFrontend(reply, () -> change(new BucketRequest.Create(caller(request), dir, name, "FILE",
-                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, attrs -> {
-                    // the directory changed, and an existing file that was truncated
-                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> inodesChanged(() -> reply.created(
-                            inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO), dir, entry.ino());
+                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, java.util.List.of(),
+                new long[] {dir}, attrs -> {
+                    java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
+                            inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
-                        change(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, created, java.util.List.of(), dir,
-                                attrs.ino());
+                        // an existing file was found: its truncation is a change of its own
+                        change(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, java.util.List.of(),
+                                new long[] {attrs.ino()}, created);
                     } else {
                         created.accept(attrs);
                     }
-                }, java.util.List.of(), dir));
+                }));
     }
 
     @Override
@@ -337,11 +338,11 @@ public final class StrataFilesystem implements FuseFilesystem {
             readWith(request, ino, offset, size, kept, reply, attempt);
             return;
         }
-        CacheCoherence.Asked asked = directories.asked();
+        CacheCoherence.Asked asked = coherence.asked();
         BucketRequest.Layout ask = window < 0 ? new BucketRequest.Layout(caller(request), ino, offset, size)
                 : new BucketRequest.Layout(caller(request), ino, window, LayoutCache.WINDOW_BYTES);
         call(ask, reply, BucketResults.Layout.class, layout -> {
-            if (window >= 0 && directories.mayCache(fsId, ino, asked)) {
+            if (window >= 0 && coherence.mayCache(fsId, ino, asked)) {
                 layouts.put(ino, window, layout, asked.atNanos() + CacheCoherence.CACHE_NS);
             }
             readWith(request, ino, offset, size, layout, reply, attempt);

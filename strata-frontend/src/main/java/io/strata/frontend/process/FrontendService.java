@@ -38,14 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class FrontendService implements ProcessService {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendService.class);
 
-    private record Mounted(FuseMount mount, MountInfo info, CacheCoherence.KernelCache cache) {
+    private record Mounted(FuseMount mount, MountInfo info, CacheCoherence.MountCache cache) {
     }
 
     /** A mount, for dropping what it cached: node ids are inode numbers but for the root. */
-    private static CacheCoherence.KernelCache kernelCache(int fsId, int mountId, long rootIno, FuseMount mount,
+    private static CacheCoherence.MountCache mountCache(int fsId, int mountId, long rootIno, FuseMount mount,
             StrataFilesystem strata) {
         io.strata.frontend.fs.Inodes inodes = new io.strata.frontend.fs.Inodes(rootIno);
-        return new CacheCoherence.KernelCache() {
+        return new CacheCoherence.MountCache() {
             @Override
             public int fsId() {
                 return fsId;
@@ -74,7 +74,7 @@ public final class FrontendService implements ProcessService {
     private volatile ProcessContext context;
     private BucketClient buckets;
     private StripeReader reader;
-    private CacheCoherence directories;
+    private CacheCoherence coherence;
     /** Drops names from kernels: that may wait for an operation in the directory, which this process's thread must answer. */
     private final java.util.concurrent.ExecutorService nameDropper = java.util.concurrent.Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("strata-name-dropper").factory());
@@ -86,7 +86,7 @@ public final class FrontendService implements ProcessService {
         this.context = processContext;
         this.buckets = new BucketClient(processContext);
         this.reader = new StripeReader(new DriveClient(processContext), processContext.config());
-        this.directories = new CacheCoherence(processContext.config(), processContext.processId(),
+        this.coherence = new CacheCoherence(processContext.config(), processContext.processId(),
                 io.strata.runtime.Release.current().version(), processContext.clock(), processContext.timers(),
                 (processId, payload, timeoutMs, handler) -> processContext.peers().request(processId,
                         FrontendFrames.INODES_CHANGED, timeoutMs, handler, null, payload),
@@ -141,12 +141,12 @@ public final class FrontendService implements ProcessService {
         awaitRoot(fs, rootIno);
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
-        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, directories, fs.id(), rootIno, mountId);
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, coherence, fs.id(), rootIno, mountId);
         MountOptions options = MountOptions.defaults().withFsName("strata:" + filesystem).withRequestBuffers(64);
         FuseMount mount = FuseMount.mount(Path.of(key), options, strata);
         MountInfo info = new MountInfo(filesystem, key, slot, context.clock().epochMillis());
-        CacheCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount, strata);
-        directories.register(cache);
+        CacheCoherence.MountCache cache = mountCache(fs.id(), mountId, rootIno, mount, strata);
+        coherence.register(cache);
         mounts.put(key, new Mounted(mount, info, cache));
         guard(mount);
         LOG.info("mounted {} at {} (mount id {})", filesystem, key, mountId);
@@ -211,7 +211,7 @@ public final class FrontendService implements ProcessService {
         java.util.List<Detached> detached = new java.util.ArrayList<>();
         for (String key : java.util.List.copyOf(mounts.keySet())) {
             Mounted mounted = mounts.remove(key);
-            directories.unregister(mounted.cache());
+            coherence.unregister(mounted.cache());
             detached.add(new Detached(mounted.mount().detach(), mounted.info()));
             unguard(Path.of(key));
             LOG.info("detached the mount of {} at {}", mounted.info().filesystem(), key);
@@ -228,14 +228,14 @@ public final class FrontendService implements ProcessService {
         int processId = context.processId().get();
         int mountId = ((processId & 0x0FFF) << 4) | (nextMountIndex++ & 0xF);
         long rootIno = rootIno(fs.id(), config.dataPlane().buckets().size());
-        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, directories, fs.id(), rootIno, mountId);
+        StrataFilesystem strata = new StrataFilesystem(context, buckets, reader, coherence, fs.id(), rootIno, mountId);
         MountOptions options = MountOptions.defaults().withFsName("strata:" + previous.filesystem()).withRequestBuffers(64);
         // the kernel may still hold directories' attributes the previous process handed out, which no notice reaches
-        directories.resumed();
+        coherence.resumed();
         FuseMount mount = FuseMount.resume(session, options, strata);
         MountInfo info = new MountInfo(previous.filesystem(), previous.mountpoint(), slot, previous.mountedAtMillis());
-        CacheCoherence.KernelCache cache = kernelCache(fs.id(), mountId, rootIno, mount, strata);
-        directories.register(cache);
+        CacheCoherence.MountCache cache = mountCache(fs.id(), mountId, rootIno, mount, strata);
+        coherence.register(cache);
         mounts.put(previous.mountpoint(), new Mounted(mount, info, cache));
         guard(mount);
         LOG.info("resumed the mount of {} at {} (mount id {})", previous.filesystem(), previous.mountpoint(), mountId);
@@ -248,7 +248,7 @@ public final class FrontendService implements ProcessService {
         if (mounted == null) {
             throw StrataException.notFound("%s is not a mount of this frontend", key);
         }
-        directories.unregister(mounted.cache());
+        coherence.unregister(mounted.cache());
         mounted.mount().close();
         unguard(Path.of(key));
         LOG.info("unmounted {} from {}", mounted.info().filesystem(), key);
@@ -275,7 +275,7 @@ public final class FrontendService implements ProcessService {
         if (frame.type() != FrontendFrames.INODES_CHANGED) {
             throw new io.strata.protocol.ProtocolException("a frontend process serves no frame of type " + frame.type());
         }
-        directories.onNotice(frame.payload(), seen -> connection.send(FrontendFrames.CHANGE_SEEN, frame.correlationId(), null, seen));
+        coherence.onNotice(frame.payload(), seen -> connection.send(FrontendFrames.CHANGE_SEEN, frame.correlationId(), null, seen));
     }
 
     @Override

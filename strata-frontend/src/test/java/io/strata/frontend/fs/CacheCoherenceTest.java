@@ -47,7 +47,7 @@ class CacheCoherenceTest {
         }
     }
 
-    private static final class FakeKernel implements CacheCoherence.KernelCache {
+    private static final class FakeKernel implements CacheCoherence.MountCache {
         final int fsId;
         final int mountId;
         final List<Long> droppedAttributes = new ArrayList<>();
