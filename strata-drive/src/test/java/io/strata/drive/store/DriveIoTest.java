@@ -95,6 +95,56 @@ class DriveIoTest {
         }
     }
 
+    /**
+     * A read finding the engine idle runs on the owner's thread inside submit (no IO thread, no
+     * signal); one submitted behind an op in flight goes to an IO thread, which signals. Both
+     * return the data checked.
+     */
+    @Test
+    void aReadOnAnIdleEngineRunsOnTheOwnerAndOneBehindAnotherOpOnAnIoThread() {
+        Path file = Drives.formattedFile(dir, "owner-reads.img", REGION, 2);
+        List<String> signallers = java.util.Collections.synchronizedList(new ArrayList<>());
+        Drive drive = Drives.open(file);
+        DriveIo io = new DriveIo(drive, DriveIoOptions.defaults().withBuffers(4, 64 * 1024)
+                .withCompletionSignal(() -> signallers.add(Thread.currentThread().getName())));
+        try {
+            byte[] payload = Drives.randomBytes(new SplittableRandom(7), 20_000);
+            long address = drive.regionOffset(1);
+            assertThat(Drives.write(io, address, 42, 3, 1, 1, payload)).isEqualTo(ChunkStatus.OK);
+            signallers.clear();
+
+            IoBuffer buffer = io.buffers().acquire();
+            DriveOp idleRead = new DriveOp().read(address, 42, 3, 4096, 8192, buffer);
+            assertThat(io.submit(idleRead)).isTrue();
+            assertThat(io.hasCompletions()).as("completed inside submit").isTrue();
+            List<DriveOp> done = new ArrayList<>();
+            assertThat(io.poll(done::add, 10)).isEqualTo(1);
+            assertThat(done.get(0).status()).isEqualTo(ChunkStatus.OK);
+            assertThat(done.get(0).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .isEqualTo(java.util.Arrays.copyOfRange(payload, 4096, 4096 + 8192));
+            assertThat(signallers).as("no IO thread took part").isEmpty();
+
+            DriveOp fence = new DriveOp().fence(1, 1);
+            assertThat(io.submit(fence)).isTrue();
+            DriveOp queuedRead = new DriveOp().read(address, 42, 3, 0, 4096, buffer);
+            assertThat(io.submit(queuedRead)).isTrue();
+            done.clear();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (done.size() < 2 && System.nanoTime() < deadline) {
+                io.poll(done::add, 10);
+            }
+            assertThat(done).extracting(DriveOp::status).containsOnly(ChunkStatus.OK).hasSize(2);
+            assertThat(queuedRead.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .isEqualTo(java.util.Arrays.copyOf(payload, 4096));
+            assertThat(signallers).isNotEmpty().allMatch(name -> name.startsWith("strata-drive-io-"));
+            assertThat(io.stats().reads()).isEqualTo(2);
+            buffer.release();
+        } finally {
+            io.close();
+            drive.close();
+        }
+    }
+
     @Test
     void opsAndBuffersAreOwnedByOneHolderAtATime() {
         Path file = Drives.formattedFile(dir, "owners.img", REGION, 2);
