@@ -117,7 +117,7 @@ final class AgentHandlers {
         List<Integer> used = agent.supervisors().values().stream()
                 .flatMap(s -> s.definition().resources().roleProcesses().stream()).map(ProcessSlot::coreId).toList();
         GeneratorOptions options = GeneratorOptions.builder().failureDomain(agent.identity().failureDomain())
-                .spareCores(agent.identity().coreMapping() == io.strata.config.server.ServerIdentity.CoreMapping.MODULO ? 1 : null)
+                .spareCores(agent.identity().coreMapping().simulated() ? 1 : null)
                 .build();
         io.strata.resources.Hardware hardware = agent.hardware();
         if (!used.isEmpty()) {

@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
 /**
  * Starts a host agent:
  * {@code AgentMain --root DIR [--hostname H] [--address A] [--failure-domain F] [--cores N|LIST]
- * [--core-mapping identity|modulo] [--port P]}. The options describe the server the first time;
+ * [--core-mapping identity|modulo|shared] [--port P]}. The options describe the server the first time;
  * afterwards the agent reads {@code agent.json} and refuses options that contradict it.
  */
 public final class AgentMain {
@@ -83,7 +83,8 @@ public final class AgentMain {
         ServerIdentity.CoreMapping mapping = switch (options.getOrDefault("--core-mapping", "identity")) {
             case "identity" -> ServerIdentity.CoreMapping.IDENTITY;
             case "modulo" -> ServerIdentity.CoreMapping.MODULO;
-            default -> throw StrataException.invalid("--core-mapping must be identity or modulo");
+            case "shared" -> ServerIdentity.CoreMapping.SHARED;
+            default -> throw StrataException.invalid("--core-mapping must be identity, modulo or shared");
         };
         if (mapping == ServerIdentity.CoreMapping.IDENTITY && cores.stream().anyMatch(c -> c >= machineCpus)) {
             throw StrataException.invalid("cores %s include CPUs this machine lacks (it has %d); use --core-mapping modulo to simulate",

@@ -262,7 +262,7 @@ public final class HostAgent implements AutoCloseable {
 
     /** The hardware the generator allocates on: the simulated cores of a sandbox server, or this machine. */
     io.strata.resources.Hardware hardware() {
-        if (identity.coreMapping() == ServerIdentity.CoreMapping.MODULO) {
+        if (identity.coreMapping().simulated()) {
             return io.strata.resources.Hardware.simulated(identity.hostname(), identity.cores(), 0, List.of());
         }
         io.strata.resources.Hardware live = io.strata.resources.HardwareReader.read(Path.of("/"));

@@ -27,6 +27,16 @@ class ContainerRulesTest {
     }
 
     @Test
+    void aCoreMapsToItsCpuModuloTheMachineOrToNoneWhenShared() {
+        org.assertj.core.api.Assertions.assertThat(SERVER.cpuOf(5, 2)).isEqualTo(1);
+        ServerIdentity shared = new ServerIdentity("server1", "127.0.1.1", "server1", IntStream.range(0, 32).boxed().toList(),
+                ServerIdentity.CoreMapping.SHARED, 64L << 30, 13900);
+        org.assertj.core.api.Assertions.assertThat(shared.cpuOf(5, 2)).isEqualTo(ServerIdentity.UNPINNED);
+        org.assertj.core.api.Assertions.assertThat(shared.coreMapping().simulated()).isTrue();
+        assertThatThrownBy(() -> shared.cpuOf(32, 2)).hasMessageContaining("core 32 does not exist");
+    }
+
+    @Test
     void aWellFormedContainerBesideOthersPasses() {
         ResourceFile drives = container("drives0", 14000, Role.DRIVE, 1, 2);
         ResourceFile compute = container("compute0", 14300, Role.COMPUTE, 3, 4, 5);

@@ -63,13 +63,18 @@ public final class BenchCommand extends BaseCommand {
                     + "which uses 127.0.1).")
     String subnet;
 
+    @Option(names = "--core-mapping", defaultValue = "shared", paramLabel = "shared|modulo",
+            description = "How the sandbox's processes meet the CPUs (default ${DEFAULT-VALUE}: not pinned; modulo pins core k of "
+                    + "every server to CPU k mod nproc, as 'strata sandbox up' does).")
+    String coreMapping;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where results.json, chart.png and fio's reports go "
             + "(default: $STRATA_HOME/bench).")
     Path out;
 
     @Override
     protected void run(CliContext cli) {
-        BenchOptions options = BenchOptions.of(targets, peer, jobs, size, runtime, warmup, metaThreads, metaSeconds, metaFileSize, subnet);
+        BenchOptions options = BenchOptions.of(targets, peer, jobs, size, runtime, warmup, metaThreads, metaSeconds, metaFileSize, subnet, coreMapping);
         new BenchRun(cli, options, out).run();
     }
 }

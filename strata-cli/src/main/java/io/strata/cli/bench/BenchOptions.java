@@ -1,5 +1,7 @@
 package io.strata.cli.bench;
 
+import io.strata.cli.sandbox.Sandbox;
+import io.strata.config.server.ServerIdentity;
 import io.strata.resources.ByteSizes;
 import io.strata.runtime.StrataException;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.Set;
  */
 record BenchOptions(List<String> targets, String peer, List<String> jobs, long sizeBytes, int runtimeSeconds, int warmupSeconds,
         int metaThreads,
-        int metaSeconds, long metaFileBytes, String subnet) {
+        int metaSeconds, long metaFileBytes, String subnet, ServerIdentity.CoreMapping coreMapping) {
     static final String RAW = "raw";
     static final String FUSE = "fuse";
     static final String STRATA = "strata";
@@ -32,7 +34,7 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
     /** Checks and orders what was given on the command line; each mistake is one line saying what is allowed. */
     static BenchOptions of(List<String> targets, String peer, List<String> jobs, String size, int runtimeSeconds, int warmupSeconds,
             int metaThreads,
-            int metaSeconds, String metaFileSize, String subnet) {
+            int metaSeconds, String metaFileSize, String subnet, String coreMapping) {
         Set<String> chosen = new LinkedHashSet<>();
         for (String target : targets) {
             String name = target.strip();
@@ -89,9 +91,10 @@ record BenchOptions(List<String> targets, String peer, List<String> jobs, long s
         if (subnet == null || !subnet.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
             throw StrataException.invalid("--subnet must be a loopback /24 such as 127.0.8, not '%s'", subnet);
         }
+        ServerIdentity.CoreMapping mapping = Sandbox.coreMapping(coreMapping);
         List<String> orderedJobs = BenchJobs.selectable().stream().filter(wanted::contains).toList();
         return new BenchOptions(ordered, peer, orderedJobs, sizeBytes, runtimeSeconds, warmupSeconds, metaThreads, metaSeconds, metaFileBytes,
-                subnet);
+                subnet, mapping);
     }
 
     boolean needsSandbox() {

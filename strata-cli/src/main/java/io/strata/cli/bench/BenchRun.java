@@ -4,6 +4,7 @@ import io.strata.cli.CliContext;
 import io.strata.cli.fs.MountCommand;
 import io.strata.cli.sandbox.Sandbox;
 import io.strata.cli.sandbox.SandboxState;
+import io.strata.config.server.ServerIdentity;
 import io.strata.fuse.FuseMount;
 import io.strata.fuse.MemoryFilesystem;
 import io.strata.fuse.MountOptions;
@@ -30,9 +31,9 @@ import java.util.stream.Stream;
 
 /** One run of {@code strata bench}: the checks, every target in turn, the report; and undoing all it started. */
 final class BenchRun {
-    /** The sandbox the strata targets run on: what 'strata sandbox up' starts by default, in the subnet given. */
-    static Sandbox.Options sandboxOptions(String subnet) {
-        return new Sandbox.Options(6, "multi", 8, 2, subnet, 16 * ByteSizes.GIB);
+    /** The sandbox the strata targets run on: what 'strata sandbox up' starts by default, in the subnet and core mapping given. */
+    static Sandbox.Options sandboxOptions(String subnet, ServerIdentity.CoreMapping coreMapping) {
+        return new Sandbox.Options(6, "multi", 8, 2, subnet, 16 * ByteSizes.GIB, coreMapping);
     }
     static final String FILE = "bench.dat";
 
@@ -57,7 +58,7 @@ final class BenchRun {
     BenchRun(CliContext cli, BenchOptions options, Path out) {
         this.cli = cli;
         this.options = options;
-        this.sandboxOptions = sandboxOptions(options.subnet());
+        this.sandboxOptions = sandboxOptions(options.subnet(), options.coreMapping());
         this.work = cli.home().root().resolve("bench");
         this.out = out != null ? out.toAbsolutePath().normalize() : work;
         this.progress = cli.json() ? cli.err() : cli.out();
@@ -333,7 +334,9 @@ final class BenchRun {
                         Release.current().version(), work.resolve("raw").toString(),
                         options.needsSandbox() ? sandboxOptions.servers() + " servers on " + sandboxOptions.subnet() + ".1-"
                                 + sandboxOptions.servers() + ", " + sandboxOptions.layout() + " layout, 4+2, "
-                                + ByteSizes.describe(sandboxOptions.driveBytes()) + " drive files" : null,
+                                + ByteSizes.describe(sandboxOptions.driveBytes()) + " drive files, "
+                                + (sandboxOptions.coreMapping() == ServerIdentity.CoreMapping.SHARED ? "processes not pinned"
+                                        : "core k of every server pinned to CPU k mod " + Runtime.getRuntime().availableProcessors()) : null,
                         options.peer() == null ? null : "GlusterFS disperse " + GlusterPeer.BRICKS + " redundancy "
                                 + GlusterPeer.REDUNDANCY + ", bricks on " + GlusterPeer.BRICK_HOST + " in " + work.resolve("gluster")),
                 rows, prepareSeconds, notes, failures, json.toString(), chart.toString());

@@ -266,8 +266,11 @@ public final class LocalCommand {
             }
             var server = info.server();
             cli.out().printf("server: %s at %s, failure domain %s%n", server.hostname(), server.address(), server.failureDomain());
-            cli.out().printf("cores: %s (%s)%n", server.describeCores(), server.coreMapping() == io.strata.config.server.ServerIdentity.CoreMapping.MODULO
-                    ? "simulated: core k runs on CPU k mod " + Runtime.getRuntime().availableProcessors() : "this machine's CPUs");
+            cli.out().printf("cores: %s (%s)%n", server.describeCores(), switch (server.coreMapping()) {
+                case MODULO -> "simulated: core k runs on CPU k mod " + Runtime.getRuntime().availableProcessors();
+                case SHARED -> "simulated: processes are not pinned";
+                case IDENTITY -> "this machine's CPUs";
+            });
             cli.out().printf("agent: release %s on port %d; installed releases %s%n", info.agentRelease(), server.agentPort(),
                     info.installedReleases());
             cli.out().printf("cluster: %s%n", info.clusterId() == null ? "none (not joined)" : info.clusterId());

@@ -8,6 +8,7 @@ import io.strata.config.agent.AgentInfo;
 import io.strata.config.agent.SetupRequest;
 import io.strata.config.agent.ShutdownRequest;
 import io.strata.config.resources.ResourceFile;
+import io.strata.config.server.ServerIdentity;
 import io.strata.protocol.auth.Credentials;
 import io.strata.protocol.auth.Hmac;
 import io.strata.protocol.rpc.ControlClient;
@@ -37,7 +38,8 @@ import java.util.stream.Stream;
  * one cluster. {@code up} shows each step with its time; {@code down} leaves nothing running.
  */
 public final class Sandbox {
-    public record Options(int servers, String layout, int coresPerServer, int computeProcesses, String subnet, long driveBytes) {
+    public record Options(int servers, String layout, int coresPerServer, int computeProcesses, String subnet, long driveBytes,
+            ServerIdentity.CoreMapping coreMapping) {
     }
 
     private static final long AGENT_START_TIMEOUT_MS = 60_000;
@@ -128,7 +130,7 @@ public final class Sandbox {
 
     private SandboxState formAndMount(Options options, Release release, List<SandboxState.Server> servers, SandboxState state) {
         step("started " + servers.size() + " host agents on " + options.subnet() + ".1-" + servers.size() + " (" + options.coresPerServer()
-                + " simulated cores each)");
+                + " simulated cores each" + (options.coreMapping() == ServerIdentity.CoreMapping.SHARED ? ", processes not pinned" : "") + ")");
         setUpContainers(options, servers);
         String password = Hmac.newSecret(18);
         Path passwordFile = home.sandboxDir().resolve("admin-password");
@@ -204,7 +206,7 @@ public final class Sandbox {
             Path root = home.sandboxDir().resolve("servers").resolve(hostname);
             install(lib, root.resolve("versions").resolve(release.version()).resolve("lib"));
             copyReleaseFile(distribution, root.resolve("versions").resolve(release.version()));
-            long pid = launchAgent(root, hostname, address, options.coresPerServer(), release);
+            long pid = launchAgent(root, hostname, address, options.coresPerServer(), options.coreMapping(), release);
             servers.add(new SandboxState.Server(hostname, address, root.toString(), pid));
         }
         for (SandboxState.Server server : servers) {
@@ -230,14 +232,24 @@ public final class Sandbox {
         }
     }
 
-    private long launchAgent(Path root, String hostname, String address, int cores, Release release) {
+    /** The sandbox's core mapping named on the command line: modulo or shared. */
+    public static ServerIdentity.CoreMapping coreMapping(String name) {
+        return switch (name) {
+            case "modulo" -> ServerIdentity.CoreMapping.MODULO;
+            case "shared" -> ServerIdentity.CoreMapping.SHARED;
+            default -> throw StrataException.invalid("--core-mapping must be modulo or shared, not '%s'", name);
+        };
+    }
+
+    private long launchAgent(Path root, String hostname, String address, int cores, ServerIdentity.CoreMapping mapping,
+            Release release) {
         Path log = root.resolve("logs").resolve("agent.log");
         List<String> command = new ArrayList<>(List.of("setsid", javaBinary(), "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC",
                 "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", root.resolve("versions").resolve(release.version()).resolve("lib") + "/*",
                 "io.strata.agent.AgentMain", "--root", root.toString(), "--hostname", hostname, "--address", address,
-                "--failure-domain", hostname, "--cores", Integer.toString(cores), "--core-mapping", "modulo"));
+                "--failure-domain", hostname, "--cores", Integer.toString(cores), "--core-mapping", mapping.name().toLowerCase(java.util.Locale.ROOT)));
         try {
             Files.createDirectories(log.getParent());
             Process process = ChildProcesses.logged(command, ProcessBuilder.Redirect.appendTo(log.toFile())).start();

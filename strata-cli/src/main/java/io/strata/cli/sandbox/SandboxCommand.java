@@ -27,6 +27,11 @@ public final class SandboxCommand {
         @Option(names = "--compute-processes", defaultValue = "2", description = "Compute processes per server (default ${DEFAULT-VALUE}).")
         int computeProcesses;
 
+        @Option(names = "--core-mapping", defaultValue = "modulo",
+                description = "modulo: core k of a server is pinned to CPU k mod nproc, so every rule about cores is checked for real; "
+                        + "shared: no process is pinned, for measuring speed (what strata bench uses). Default ${DEFAULT-VALUE}.")
+        String coreMapping;
+
         @Option(names = "--drive-size", defaultValue = "16GiB", description = "Size of each server's drive file (sparse; default ${DEFAULT-VALUE}).")
         String driveSize;
 
@@ -42,7 +47,7 @@ public final class SandboxCommand {
             }
             Sandbox sandbox = new Sandbox(cli.home(), cli.out());
             SandboxState state = sandbox.up(new Sandbox.Options(servers, layout, cores, computeProcesses, subnet,
-                    io.strata.resources.ByteSizes.parse(driveSize)), Path.of(dist));
+                    io.strata.resources.ByteSizes.parse(driveSize), Sandbox.coreMapping(coreMapping)), Path.of(dist));
             cli.out().println();
             cli.out().println("The sandbox is up; filesystem 'default' is mounted at " + state.mountpoint() + ". Try:");
             cli.out().println("  ./strata status                      the cluster at a glance");

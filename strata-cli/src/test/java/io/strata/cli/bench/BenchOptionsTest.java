@@ -21,7 +21,7 @@ class BenchOptionsTest {
     private static final List<String> ALL_JOBS = BenchJobs.selectable();
 
     private static BenchOptions of(List<String> targets, String peer, List<String> jobs, String size) {
-        return BenchOptions.of(targets, peer, jobs, size, 15, 0, 8, 3, "4KiB", "127.0.8");
+        return BenchOptions.of(targets, peer, jobs, size, 15, 0, 8, 3, "4KiB", "127.0.8", "shared");
     }
 
     @Test
@@ -66,18 +66,22 @@ class BenchOptionsTest {
                 .hasMessage("--size must be a whole number of MiB from 64MiB to 64GiB, not 10MiB");
         assertThatThrownBy(() -> of(List.of("raw"), null, ALL_JOBS, "100000001"))
                 .hasMessageStartingWith("--size must be a whole number of MiB");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 0, 0, 8, 3, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 0, 0, 8, 3, "4KiB", "127.0.8", "shared"))
                 .hasMessage("--runtime must be 1 to 600 seconds, not 0");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, -1, 8, 3, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, -1, 8, 3, "4KiB", "127.0.8", "shared"))
                 .hasMessage("--warmup must be 0 to 600 seconds, not -1");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 0, 3, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 0, 3, "4KiB", "127.0.8", "shared"))
                 .hasMessage("--meta-threads must be 1 to 256, not 0");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 0, "4KiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 0, "4KiB", "127.0.8", "shared"))
                 .hasMessage("--meta-seconds must be 1 to 600, not 0");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "2MiB", "127.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "2MiB", "127.0.8", "shared"))
                 .hasMessage("--meta-file-size must be at most 1MiB, not 2MiB");
-        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "4KiB", "10.0.8"))
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "4KiB", "10.0.8", "shared"))
                 .hasMessage("--subnet must be a loopback /24 such as 127.0.8, not '10.0.8'");
+        assertThatThrownBy(() -> BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "4KiB", "127.0.8", "pinned"))
+                .hasMessage("--core-mapping must be modulo or shared, not 'pinned'");
+        assertThat(BenchOptions.of(List.of("raw"), null, ALL_JOBS, "1GiB", 15, 0, 8, 3, "4KiB", "127.0.8", "modulo").coreMapping())
+                .isEqualTo(io.strata.config.server.ServerIdentity.CoreMapping.MODULO);
     }
 
     @Test
@@ -100,8 +104,8 @@ class BenchOptionsTest {
 
     @Test
     void warmingUpRunsEveryJobUnmeasuredAndIsCountedInTheEstimate() {
-        BenchOptions cold = BenchOptions.of(List.of("raw", "strata"), null, ALL_JOBS, "1GiB", 10, 0, 8, 3, "4KiB", "127.0.8");
-        BenchOptions warm = BenchOptions.of(List.of("raw", "strata"), null, ALL_JOBS, "1GiB", 10, 4, 8, 3, "4KiB", "127.0.8");
+        BenchOptions cold = BenchOptions.of(List.of("raw", "strata"), null, ALL_JOBS, "1GiB", 10, 0, 8, 3, "4KiB", "127.0.8", "shared");
+        BenchOptions warm = BenchOptions.of(List.of("raw", "strata"), null, ALL_JOBS, "1GiB", 10, 4, 8, 3, "4KiB", "127.0.8", "shared");
         // per target: 6 fio jobs of 4 s (+1 s each to start fio) and three metadata phases of 4 s (+2 s)
         assertThat(warm.estimatedSeconds() - cold.estimatedSeconds()).isEqualTo(2 * (6 * 5 + 3 * 4 + 2));
     }

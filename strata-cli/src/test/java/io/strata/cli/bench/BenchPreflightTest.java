@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The bench's refusals: each one line that says what to do. */
 class BenchPreflightTest {
     private static final BenchOptions ALL = BenchOptions.of(List.of("raw", "fuse", "strata", "strata3"), "glusterfs",
-            BenchJobs.selectable(), "1GiB", 15, 0, 8, 3, "4KiB", "127.0.8");
+            BenchJobs.selectable(), "1GiB", 15, 0, 8, 3, "4KiB", "127.0.8", "shared");
 
     @Test
     void withoutFioTheBenchNamesThePackage() {
@@ -53,7 +53,7 @@ class BenchPreflightTest {
     void mountingNeedsRootTheRawDiskDoesNot() {
         assertThatThrownBy(() -> BenchPreflight.requireRoot(ALL, 1000))
                 .hasMessageStartingWith("the bench mounts FUSE file systems (targets raw,fuse,strata,strata3,glusterfs) and needs root");
-        BenchOptions raw = BenchOptions.of(List.of("raw"), null, BenchJobs.selectable(), "1GiB", 15, 0, 8, 3, "4KiB", "127.0.8");
+        BenchOptions raw = BenchOptions.of(List.of("raw"), null, BenchJobs.selectable(), "1GiB", 15, 0, 8, 3, "4KiB", "127.0.8", "shared");
         assertThatCode(() -> BenchPreflight.requireRoot(raw, 1000)).doesNotThrowAnyException();
         assertThatCode(() -> BenchPreflight.requireRoot(ALL, 0)).doesNotThrowAnyException();
     }

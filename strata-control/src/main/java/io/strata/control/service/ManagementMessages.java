@@ -67,6 +67,7 @@ public final class ManagementMessages {
             int protocol, boolean member, boolean ready) {
     }
 
+    /** {@code cpu} is the CPU the process is pinned to, -1 when it is not pinned. */
     public record ProcessRuntime(int slot, Role role, Integer coreId, int cpu, int threadId, boolean running, int port) {
     }
 

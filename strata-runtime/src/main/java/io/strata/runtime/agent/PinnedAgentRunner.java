@@ -11,8 +11,9 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Runs one {@link Agent} on its own thread, pinned to one CPU before the agent's first duty cycle.
- * The thread's kernel id is kept so the pinning can be checked in {@code /proc}.
+ * Runs one {@link Agent} on its own thread, pinned to one CPU before the agent's first duty cycle
+ * (a negative CPU: not pinned). The thread's kernel id is kept so the pinning can be checked in
+ * {@code /proc}.
  */
 public final class PinnedAgentRunner implements AutoCloseable {
     private final AgentRunner runner;
@@ -71,7 +72,9 @@ public final class PinnedAgentRunner implements AutoCloseable {
         @Override
         public void onStart() {
             try {
-                CpuAffinity.pinCurrentThread(cpu);
+                if (cpu >= 0) {
+                    CpuAffinity.pinCurrentThread(cpu);
+                }
                 threadId.set(CpuAffinity.currentThreadId());
             } catch (Throwable t) {
                 pinFailure = t;
