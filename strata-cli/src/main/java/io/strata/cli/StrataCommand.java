@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code strata} command: the root of every verb, holding the options every verb shares. */
-@Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "strata", versionProvider = VersionProvider.class,
         description = "Strata: a distributed parallel file system built of separately versioned containers.",
         subcommands = {StatusCommand.class, ClusterCommand.class, FsCommand.class, MountCommand.class, MountCommand.Umount.class,
             LocalCommand.class, ResourcesCommand.class, io.strata.cli.version.VersionCommand.class,
@@ -22,6 +22,14 @@ import picocli.CommandLine.ScopeType;
             SandboxCommand.class, io.strata.cli.bench.BenchCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class StrataCommand {
+    /** Inherited: every command, down to the leaves, answers --help, where each one-line error points. */
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+    boolean help;
+
+    /** Not inherited: {@code upgrade start --version} names a release. */
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the release and exit.")
+    boolean version;
+
     @Option(names = {"-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "HOST[:PORT]",
             description = "The server (or, with a port, the process) to talk to. Default: $STRATA_HOST, the running sandbox's first server, or 127.0.0.1.")
     String host;

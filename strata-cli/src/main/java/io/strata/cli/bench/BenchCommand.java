@@ -19,8 +19,6 @@ import picocli.CommandLine.Option;
 public final class BenchCommand extends BaseCommand {
     static final String SUBNET = "127.0.8";
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
 
     @Option(names = "--targets", split = ",", defaultValue = "raw,fuse,strata,strata3", paramLabel = "TARGET",
             description = "Targets: raw, fuse, strata, strata3 (default ${DEFAULT-VALUE}).")

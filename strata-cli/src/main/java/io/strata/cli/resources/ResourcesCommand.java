@@ -29,8 +29,6 @@ public class ResourcesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
 
     @Override
     public void run() {
@@ -44,8 +42,6 @@ public class ResourcesCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-        boolean help;
 
         @Option(names = "--root", paramLabel = "DIR",
                 description = "Read the hardware from a recorded copy (strata resources record) instead of this machine.")
@@ -136,8 +132,6 @@ public class ResourcesCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-        boolean help;
 
         @Option(names = "--to", paramLabel = "DIR", required = true, description = "An empty or new folder.")
         Path to;

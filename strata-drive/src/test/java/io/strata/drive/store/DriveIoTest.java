@@ -111,6 +111,12 @@ class DriveIoTest {
             byte[] payload = Drives.randomBytes(new SplittableRandom(7), 20_000);
             long address = drive.regionOffset(1);
             assertThat(Drives.write(io, address, 42, 3, 1, 1, payload)).isEqualTo(ChunkStatus.OK);
+            // the IO thread signals after publishing, so its signal for the write may come after the completion was polled
+            long signalDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (signallers.isEmpty() && System.nanoTime() < signalDeadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(signallers).hasSize(1);
             signallers.clear();
 
             IoBuffer buffer = io.buffers().acquire();
