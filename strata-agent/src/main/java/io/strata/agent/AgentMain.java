@@ -80,12 +80,8 @@ public final class AgentMain {
         List<Integer> cores = coresOption == null ? IntStream.range(0, machineCpus).boxed().toList()
                 : coresOption.matches("\\d+") ? IntStream.range(0, Integer.parseInt(coresOption)).boxed().toList()
                 : Ranges.parse(coresOption);
-        ServerIdentity.CoreMapping mapping = switch (options.getOrDefault("--core-mapping", "identity")) {
-            case "identity" -> ServerIdentity.CoreMapping.IDENTITY;
-            case "modulo" -> ServerIdentity.CoreMapping.MODULO;
-            case "shared" -> ServerIdentity.CoreMapping.SHARED;
-            default -> throw StrataException.invalid("--core-mapping must be identity, modulo or shared");
-        };
+        ServerIdentity.CoreMapping mapping = ServerIdentity.CoreMapping.named(options.getOrDefault("--core-mapping", "identity"))
+                .orElseThrow(() -> StrataException.invalid("--core-mapping must be identity, modulo or shared"));
         if (mapping == ServerIdentity.CoreMapping.IDENTITY && cores.stream().anyMatch(c -> c >= machineCpus)) {
             throw StrataException.invalid("cores %s include CPUs this machine lacks (it has %d); use --core-mapping modulo to simulate",
                     Ranges.describe(cores), machineCpus);

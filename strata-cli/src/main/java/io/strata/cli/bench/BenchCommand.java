@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
 public final class BenchCommand extends BaseCommand {
     static final String SUBNET = "127.0.8";
 
-
     @Option(names = "--targets", split = ",", defaultValue = "raw,fuse,strata,strata3", paramLabel = "TARGET",
             description = "Targets: raw, fuse, strata, strata3 (default ${DEFAULT-VALUE}).")
     List<String> targets;

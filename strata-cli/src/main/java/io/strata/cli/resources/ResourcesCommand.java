@@ -29,7 +29,6 @@ public class ResourcesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -41,7 +40,6 @@ public class ResourcesCommand implements Runnable {
     static final class Generate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-
 
         @Option(names = "--root", paramLabel = "DIR",
                 description = "Read the hardware from a recorded copy (strata resources record) instead of this machine.")
@@ -131,7 +129,6 @@ public class ResourcesCommand implements Runnable {
     static final class Record implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-
 
         @Option(names = "--to", paramLabel = "DIR", required = true, description = "An empty or new folder.")
         Path to;

@@ -234,11 +234,8 @@ public final class Sandbox {
 
     /** The sandbox's core mapping named on the command line: modulo or shared. */
     public static ServerIdentity.CoreMapping coreMapping(String name) {
-        return switch (name) {
-            case "modulo" -> ServerIdentity.CoreMapping.MODULO;
-            case "shared" -> ServerIdentity.CoreMapping.SHARED;
-            default -> throw StrataException.invalid("--core-mapping must be modulo or shared, not '%s'", name);
-        };
+        return ServerIdentity.CoreMapping.named(name).filter(ServerIdentity.CoreMapping::simulated)
+                .orElseThrow(() -> StrataException.invalid("--core-mapping must be modulo or shared, not '%s'", name));
     }
 
     private long launchAgent(Path root, String hostname, String address, int cores, ServerIdentity.CoreMapping mapping,
@@ -249,7 +246,7 @@ public final class Sandbox {
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", root.resolve("versions").resolve(release.version()).resolve("lib") + "/*",
                 "io.strata.agent.AgentMain", "--root", root.toString(), "--hostname", hostname, "--address", address,
-                "--failure-domain", hostname, "--cores", Integer.toString(cores), "--core-mapping", mapping.name().toLowerCase(java.util.Locale.ROOT)));
+                "--failure-domain", hostname, "--cores", Integer.toString(cores), "--core-mapping", mapping.optionName()));
         try {
             Files.createDirectories(log.getParent());
             Process process = ChildProcesses.logged(command, ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -42,6 +42,16 @@ public record ServerIdentity(
         public boolean simulated() {
             return this != IDENTITY;
         }
+
+        /** The name {@code --core-mapping} gives it: identity, modulo or shared. */
+        public String optionName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The mapping {@code --core-mapping} names, if it names one. */
+        public static java.util.Optional<CoreMapping> named(String optionName) {
+            return java.util.Arrays.stream(values()).filter(m -> m.optionName().equals(optionName)).findFirst();
+        }
     }
 
     /** {@link #cpuOf}'s answer for a process that is not pinned. */

@@ -317,7 +317,6 @@ public final class DriveIo implements AutoCloseable {
             signal();
         }
 
-
         private ChunkStatus syncLanded() {
             try {
                 groupCommit.sync();
@@ -327,7 +326,6 @@ public final class DriveIo implements AutoCloseable {
                 return ChunkStatus.IO_ERROR;
             }
         }
-
 
         private void signal() {
             Runnable target = completionSignal;

@@ -114,8 +114,8 @@ public final class CacheCoherence {
     private final Map<Integer, Long> servingSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final long[] stamps = new long[STAMP_SLOTS];
     private long generation;
-    private volatile long resumedAtNanos = Long.MIN_VALUE;
-    private volatile boolean resumedOnce;
+    /** Notices are acknowledged from this time on: {@link #CACHE_NS} after the last resume, or from the start. */
+    private volatile long acknowledgeFromNanos;
     /** What the configuration last seen says: whether to cache, and whom to tell (judged once per configuration). */
     private ClusterConfig judged;
     private Integer judgedSelf;
@@ -136,6 +136,7 @@ public final class CacheCoherence {
         this.notices = notices;
         this.processThread = processThread;
         this.nameDropper = nameDropper;
+        this.acknowledgeFromNanos = clock.nanoTime();
     }
 
     public void register(MountCache mount) {
@@ -149,8 +150,7 @@ public final class CacheCoherence {
 
     /** A mount another process served is about to be served here: notices are acknowledged only {@link #CACHE_NS} later. */
     public void resumed() {
-        resumedAtNanos = clock.nanoTime();
-        resumedOnce = true;
+        acknowledgeFromNanos = clock.nanoTime() + CACHE_NS;
     }
 
     /** When a request to a bucket left: what was dropped since, and the time, which is when what it answers starts to age. */
@@ -334,12 +334,17 @@ public final class CacheCoherence {
                 return;
             }
             finished = true;
-            long left = waitUntil - clock.nanoTime();
-            if (left > 0) {
-                timers.after(TimeUnit.NANOSECONDS.toMillis(left) + 1, then);
-            } else {
-                then.run();
-            }
+            runAt(waitUntil, then);
+        }
+    }
+
+    /** Runs {@code task} on this thread at {@code atNanos}: now when that has passed, else by a timer. */
+    private void runAt(long atNanos, Runnable task) {
+        long left = atNanos - clock.nanoTime();
+        if (left > 0) {
+            timers.after(TimeUnit.NANOSECONDS.toMillis(left) + 1, task);
+        } else {
+            task.run();
         }
     }
 
@@ -351,15 +356,7 @@ public final class CacheCoherence {
         InodesChanged change = FrontendFrames.decode(notice);
         drop(change);
         List<MountCache> serving = mounts.stream().filter(m -> m.fsId() == change.fsId()).toList();
-        Runnable acknowledge = () -> {
-            long left = resumedOnce ? resumedAtNanos + CACHE_NS - clock.nanoTime() : 0;
-            Runnable send = () -> answer.accept(FrontendFrames.changeSeen(!serving.isEmpty()));
-            if (left > 0) {
-                timers.after(TimeUnit.NANOSECONDS.toMillis(left) + 1, send);
-            } else {
-                send.run();
-            }
-        };
+        Runnable acknowledge = () -> runAt(acknowledgeFromNanos, () -> answer.accept(FrontendFrames.changeSeen(!serving.isEmpty())));
         if (change.names().isEmpty() || serving.isEmpty()) {
             acknowledge.run();
             return;

@@ -30,6 +30,8 @@ import io.strata.fuse.WriteReply;
 import io.strata.fuse.XattrReply;
 import io.strata.runtime.Json;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -124,10 +126,15 @@ public final class StrataFilesystem implements FuseFilesystem {
      * before the result is handed on, also when the answer was lost (EIO: the bucket may have made
      * the change all the same), which is then reported.
      */
-    private <T> void change(BucketRequest request, Reply reply, Class<T> type, java.util.List<FrontendFrames.Name> names,
+    private <T> void change(BucketRequest request, Reply reply, Class<T> type, List<FrontendFrames.Name> names,
             long[] inos, Consumer<T> onResult) {
         call(request, reply, type, result -> namesChanged(() -> onResult.accept(result), names, inos),
                 () -> namesChanged(() -> reply.error(Errno.EIO), names, inos));
+    }
+
+    /** As {@link #change(BucketRequest, Reply, Class, List, long[], Consumer)}, for a change to one inode that removes no name. */
+    private <T> void change(BucketRequest request, Reply reply, Class<T> type, long ino, Consumer<T> onResult) {
+        change(request, reply, type, List.of(), new long[] {ino}, onResult);
     }
 
     private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult, Runnable onLostAnswer) {
@@ -173,12 +180,12 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     /** Runs {@code then} once every mount was told that these inodes changed. */
     private void inodesChanged(Runnable then, long... inos) {
-        namesChanged(then, java.util.List.of(), inos);
+        namesChanged(then, List.of(), inos);
     }
 
     /** Runs {@code then} once every mount was told that these inodes changed and these names may have led elsewhere. */
-    private void namesChanged(Runnable then, java.util.List<FrontendFrames.Name> names, long... inos) {
-        coherence.changed(fsId, mountId, java.util.Arrays.stream(inos).distinct().toArray(), names, then);
+    private void namesChanged(Runnable then, List<FrontendFrames.Name> names, long... inos) {
+        coherence.changed(fsId, mountId, Arrays.stream(inos).distinct().toArray(), names, then);
     }
 
     /** The attributes of an entry: in the answer when the directory's bucket owns the inode too, else from its bucket. */
@@ -206,8 +213,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         long ctime = changes.ctimeSeconds() * 1_000_000_000L + changes.ctimeNanos();
         long ino = inodes.ino(nodeId);
         onFrontend(reply, () -> change(new BucketRequest.SetAttr(caller(request), ino, changes.valid(), changes.mode(),
-                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class, java.util.List.of(),
-                new long[] {ino}, attrs -> reply.attributes(inodes.attributes(attrs), 0)));
+                changes.uid(), changes.gid(), changes.size(), atime, mtime, ctime), reply, BucketResults.Attrs.class, ino,
+                attrs -> reply.attributes(inodes.attributes(attrs), 0)));
     }
 
     @Override
@@ -222,7 +229,7 @@ public final class StrataFilesystem implements FuseFilesystem {
             CacheCoherence.Asked asked = coherence.asked();
             long dir = inodes.ino(parent);
             change(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
-                    BucketResults.Attrs.class, java.util.List.of(), new long[] {dir}, attrs -> reply.entry(entry(dir, attrs, asked)));
+                    BucketResults.Attrs.class, dir, attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -244,14 +251,14 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, java.util.List.of(),
-                new long[] {dir}, result -> reply.ok()));
+        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, dir,
+                result -> reply.ok()));
     }
 
     @Override
     public void rmdir(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        java.util.List<FrontendFrames.Name> names = java.util.List.of(new FrontendFrames.Name(dir, name));
+        List<FrontendFrames.Name> names = List.of(new FrontendFrames.Name(dir, name));
         onFrontend(reply, () -> change(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class, names,
                 new long[] {dir}, result -> reply.ok()));
     }
@@ -260,7 +267,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     public void rename(Request request, long parent, String name, long newParent, String newName, int flags, EmptyReply reply) {
         long from = inodes.ino(parent);
         long to = inodes.ino(newParent);
-        java.util.List<FrontendFrames.Name> names = java.util.List.of(new FrontendFrames.Name(from, name),
+        List<FrontendFrames.Name> names = List.of(new FrontendFrames.Name(from, name),
                 new FrontendFrames.Name(to, newName));
         onFrontend(reply, () -> change(new BucketRequest.Rename(caller(request), from, name, to, newName, flags), reply, JsonNode.class,
                 names, new long[] {from, to}, result -> reply.ok()));
@@ -271,8 +278,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         long dir = inodes.ino(newParent);
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = coherence.asked();
-            change(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class,
-                    java.util.List.of(), new long[] {dir}, attrs -> reply.entry(entry(dir, attrs, asked)));
+            change(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class, dir,
+                    attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -288,8 +295,7 @@ public final class StrataFilesystem implements FuseFilesystem {
             Runnable opened = () -> call(new BucketRequest.Open(caller(request), ino, handle), reply, JsonNode.class,
                     result -> reply.opened(handle, FuseProtocol.FOPEN_DIRECT_IO));
             if ((openFlags & O_TRUNC) != 0 && (openFlags & O_ACCMODE) != 0) {
-                change(truncate(request, ino), reply, BucketResults.Attrs.class, java.util.List.of(), new long[] {ino},
-                        attrs -> opened.run());
+                change(truncate(request, ino), reply, BucketResults.Attrs.class, ino, attrs -> opened.run());
             } else {
                 opened.run();
             }
@@ -307,14 +313,12 @@ public final class StrataFilesystem implements FuseFilesystem {
         // one commit creates (or finds) the file and opens it under the handle
         long dir = inodes.ino(parent);
         onFrontend(reply, () -> change(new BucketRequest.Create(caller(request), dir, name, "FILE",
-                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, java.util.List.of(),
-                new long[] {dir}, attrs -> {
+                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, dir, attrs -> {
                     java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
                             inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
                         // an existing file was found: its truncation is a change of its own
-                        change(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, java.util.List.of(),
-                                new long[] {attrs.ino()}, created);
+                        change(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, attrs.ino(), created);
                     } else {
                         created.accept(attrs);
                     }
