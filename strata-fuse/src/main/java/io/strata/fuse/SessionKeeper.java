@@ -270,6 +270,13 @@ public final class SessionKeeper implements AutoCloseable {
         }
     }
 
+    /** Connections kept for {@code container} that no live process serves: their grace has begun. */
+    int unservedFor(String container) {
+        synchronized (kept) {
+            return (int) kept.getOrDefault(container, Map.of()).values().stream().filter(k -> k.servedBy == null).count();
+        }
+    }
+
     private void expiryLoop() {
         while (!closed) {
             try {

@@ -141,6 +141,11 @@ class SessionKeeperTest {
         CompletableFuture<String> reader = childServingAReadItNeverAnswers(true);
         killChild();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // the grace starts when the keeper sees the guard connection end: the clock moves only after that
+        while (keeper.unservedFor("frontend0") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(keeper.unservedFor("frontend0")).as("the keeper saw the process die").isEqualTo(1);
         keeper.expireUnserved();
         assertThat(keeper.keptFor("frontend0")).as("within the grace").isEqualTo(1);
         clock.addAndGet(TimeUnit.SECONDS.toNanos(SessionKeeper.UNSERVED_GRACE_SECONDS + 1));
