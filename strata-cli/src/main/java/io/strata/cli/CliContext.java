@@ -193,6 +193,29 @@ public final class CliContext {
                 + (failures.isEmpty() ? "" : " (tried " + String.join("; ", failures) + ")"));
     }
 
+    /** Attempts at reading the cluster's view: each on a fresh connection from {@link #management()}. */
+    private static final int VIEW_ATTEMPTS = 3;
+
+    /**
+     * The cluster as a management process on the host sees it. A read, so a connection lost
+     * midway (its container restarting, as during an upgrade) is tried again on a fresh one.
+     */
+    public io.strata.control.service.ManagementMessages.ClusterView clusterView() {
+        StrataException lost = null;
+        for (int attempt = 0; attempt < VIEW_ATTEMPTS; attempt++) {
+            try (ControlClient client = management()) {
+                return client.call(io.strata.control.service.ManagementApi.VIEW, NoParams.INSTANCE,
+                        io.strata.control.service.ManagementMessages.ClusterView.class);
+            } catch (StrataException e) {
+                if (e.code() != ErrorCode.UNAVAILABLE) {
+                    throw e;
+                }
+                lost = e;
+            }
+        }
+        throw lost;
+    }
+
     private static String serverKind(ControlClient client) {
         String server = client.hello().server();
         return server != null && server.startsWith("agent") ? "agent" : "management";

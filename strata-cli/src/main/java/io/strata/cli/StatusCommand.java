@@ -6,10 +6,7 @@ import io.strata.config.cluster.ClusterConfig;
 import io.strata.config.cluster.ContainerEntry;
 import io.strata.config.cluster.Health;
 import io.strata.config.cluster.ProcessEntry;
-import io.strata.control.service.ManagementApi;
 import io.strata.control.service.ManagementMessages.ClusterView;
-import io.strata.protocol.rpc.ControlClient;
-import io.strata.protocol.rpc.NoParams;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +25,7 @@ public final class StatusCommand extends BaseCommand {
 
     @Override
     protected void run(CliContext cli) {
-        ClusterView view;
-        try (ControlClient client = cli.management()) {
-            view = client.call(ManagementApi.VIEW, NoParams.INSTANCE, ClusterView.class);
-        }
+        ClusterView view = cli.clusterView();
         Summary summary = summarize(view);
         if (cli.json()) {
             cli.printJson(Map.of("view", view, "summary", summary));

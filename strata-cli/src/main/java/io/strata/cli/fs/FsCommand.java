@@ -10,7 +10,6 @@ import io.strata.control.service.ManagementApi;
 import io.strata.control.service.ManagementMessages.ClusterView;
 import io.strata.control.service.ManagementMessages.FilesystemRequest;
 import io.strata.protocol.rpc.ControlClient;
-import io.strata.protocol.rpc.NoParams;
 import io.strata.resources.ByteSizes;
 import io.strata.runtime.Json;
 import java.util.List;
@@ -27,10 +26,7 @@ public final class FsCommand extends BaseCommand {
 
     @Override
     protected void run(CliContext cli) {
-        ClusterView view;
-        try (ControlClient client = cli.management()) {
-            view = client.call(ManagementApi.VIEW, NoParams.INSTANCE, ClusterView.class);
-        }
+        ClusterView view = cli.clusterView();
         ClusterConfig config = view.config();
         List<FsRow> rows = config.dataPlane().filesystems().values().stream()
                 .map(f -> new FsRow(f.id(), f.name(), f.usedBytes(), f.capacityBytes(), f.reservedBytes())).toList();

@@ -10,7 +10,6 @@ import io.strata.control.service.ManagementMessages.LoginReply;
 import io.strata.control.service.ManagementMessages.LoginRequest;
 import io.strata.control.service.ManagementMessages.UserRequest;
 import io.strata.protocol.rpc.ControlClient;
-import io.strata.protocol.rpc.NoParams;
 import io.strata.runtime.StrataException;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -30,10 +29,7 @@ import picocli.CommandLine.Parameters;
 public final class UserCommand extends BaseCommand {
     @Override
     protected void run(CliContext cli) {
-        ClusterView view;
-        try (ControlClient client = cli.management()) {
-            view = client.call(ManagementApi.VIEW, NoParams.INSTANCE, ClusterView.class);
-        }
+        ClusterView view = cli.clusterView();
         if (cli.json()) {
             cli.printJson(view.config().users().values());
             return;

@@ -9,7 +9,6 @@ import io.strata.config.agent.ContainerStatus;
 import io.strata.config.agent.VersionEntry;
 import io.strata.config.agent.VersionRequest;
 import io.strata.config.cluster.ServerEntry;
-import io.strata.control.service.ManagementApi;
 import io.strata.control.service.ManagementMessages.ClusterView;
 import io.strata.protocol.rpc.ControlClient;
 import io.strata.protocol.rpc.NoParams;
@@ -54,10 +53,8 @@ public final class VersionCommand extends BaseCommand {
         if (!all) {
             return List.of(cli.host());
         }
-        try (ControlClient client = cli.management()) {
-            ClusterView view = client.call(ManagementApi.VIEW, NoParams.INSTANCE, ClusterView.class);
-            return new ArrayList<>(view.config().servers().values().stream().map(ServerEntry::address).toList());
-        }
+        ClusterView view = cli.clusterView();
+        return new ArrayList<>(view.config().servers().values().stream().map(ServerEntry::address).toList());
     }
 
     @Command(name = "install", description = "Install a release archive (strata-<release>.tar.gz) beside the others.")
