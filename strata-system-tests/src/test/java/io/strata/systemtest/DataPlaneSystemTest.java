@@ -138,6 +138,14 @@ class DataPlaneSystemTest {
         verifyAll(dirB());
     }
 
+    private static long usableBytes(Path mountpoint) {
+        try {
+            return Files.getFileStore(mountpoint).getUsableSpace();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static long totalStripes() {
         return config().dataPlane().filesystems().values().stream().mapToLong(f -> f.usedBytes()).sum() / 4096;
     }
@@ -261,6 +269,15 @@ class DataPlaneSystemTest {
                 }
             }).isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
             assertThat(Files.size(tiny.resolve("fill"))).isLessThanOrEqualTo(8L << 20);
+            // a deleted file lingers a few seconds (an open racing with the delete may still find it), then its space comes back
+            Files.delete(tiny.resolve("fill"));
+            Sandboxes.await("the deleted file's space free again", 60_000,
+                    () -> Sandboxes.quietly(() -> usableBytes(tiny) == 8L << 20));
+            try (FileChannel channel = FileChannel.open(tiny.resolve("again"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                for (int i = 0; i < 4; i++) {
+                    channel.write(ByteBuffer.wrap(chunk));
+                }
+            }
         } finally {
             sandbox.cli().run("-H", SharedSandbox.address(3), "umount", tiny.toString());
         }

@@ -6,6 +6,7 @@ import io.strata.compute.bucket.BucketCommand.CommitExtent;
 import io.strata.compute.bucket.BucketCommand.Create;
 import io.strata.compute.bucket.BucketCommand.CreateRoot;
 import io.strata.compute.bucket.BucketCommand.DeleteFilesystem;
+import io.strata.compute.bucket.BucketCommand.DropLingering;
 import io.strata.compute.bucket.BucketCommand.Link;
 import io.strata.compute.bucket.BucketCommand.Opened;
 import io.strata.compute.bucket.BucketCommand.RegionsLeased;
@@ -364,6 +365,10 @@ public final class BucketCodec {
                     out.writeByte(11);
                     out.writeInt(c.mountId());
                 }
+                case DropLingering c -> {
+                    out.writeByte(23);
+                    out.writeLong(c.upToNumber());
+                }
                 case ShardsRepaired c -> {
                     out.writeByte(12);
                     out.writeId(c.extentId());
@@ -499,6 +504,7 @@ public final class BucketCodec {
                 case 20 -> new TxBegin(in.readId(), TxOpCodec.readNamespaceOp(in), readOrigin(in), in.readLong());
                 case 21 -> new TxDecided(in.readId(), in.readBoolean(), in.readInt(), readAttributes(in), readBuckets(in));
                 case 22 -> new TxFinished(in.readId());
+                case 23 -> new DropLingering(in.readLong());
                 default -> throw new IllegalArgumentException("command tag " + tag + " is unknown");
             };
         }

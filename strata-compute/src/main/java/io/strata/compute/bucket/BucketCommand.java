@@ -81,6 +81,10 @@ public sealed interface BucketCommand {
     record ReleaseAllOfMount(int mountId) implements BucketCommand {
     }
 
+    /** Destroys the files {@link LingeringFiles lingering} under numbers up to {@code upToNumber}: their grace is over. */
+    record DropLingering(long upToNumber) implements BucketCommand {
+    }
+
     record ShardsRepaired(long extentId, long mask) implements BucketCommand {
     }
 

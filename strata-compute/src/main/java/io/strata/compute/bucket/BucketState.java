@@ -6,6 +6,7 @@ import io.strata.compute.bucket.BucketCommand.CommitExtent;
 import io.strata.compute.bucket.BucketCommand.Create;
 import io.strata.compute.bucket.BucketCommand.CreateRoot;
 import io.strata.compute.bucket.BucketCommand.DeleteFilesystem;
+import io.strata.compute.bucket.BucketCommand.DropLingering;
 import io.strata.compute.bucket.BucketCommand.Link;
 import io.strata.compute.bucket.BucketCommand.Opened;
 import io.strata.compute.bucket.BucketCommand.RegionsLeased;
@@ -109,6 +110,7 @@ public final class BucketState {
             case Opened c -> housekeeping.opened(c);
             case Released c -> housekeeping.released(c);
             case ReleaseAllOfMount c -> housekeeping.releaseAllOfMount(c.mountId());
+            case DropLingering c -> housekeeping.dropLingering(c);
             case ShardsRepaired c -> housekeeping.shardsRepaired(c);
             case RegionsLeased c -> housekeeping.regionsLeased(c);
             case CapacityGranted c -> housekeeping.capacityGranted(c.fsId(), c.bytes());
@@ -138,8 +140,9 @@ public final class BucketState {
 
     // ---------------------------------------------------------------- namespace queries
 
+    /** Also of a file that lingers (nlink 0): the kernel may check a file it is about to open. */
     public Attributes getattr(long ino) {
-        return store.inode(ino).attributes();
+        return store.inodeOrLingering(ino).attributes();
     }
 
     public LookupResult lookup(long parent, String name) {
@@ -265,13 +268,28 @@ public final class BucketState {
         return store.open.count(ino);
     }
 
+    /** Inodes with a name or a handle: lingering files not counted. */
     public int inodeCount() {
-        return store.inodes.size();
+        return store.inodes.size() - store.lingering.count();
     }
 
-    /** Every inode number in this bucket, in order (tests and repair tools). */
+    public int lingeringFileCount() {
+        return store.lingering.count();
+    }
+
+    /** The number the latest file to linger got: a {@link BucketCommand.DropLingering} up to it ends their grace. */
+    public long lastLingeringNumber() {
+        return store.lingering.lastNumber();
+    }
+
+    /** The number of the file lingering longest, or {@link Long#MAX_VALUE} when none does. */
+    public long oldestLingeringNumber() {
+        return store.lingering.oldestNumber();
+    }
+
+    /** Every inode number in this bucket with a name or a handle, in order (tests and repair tools). */
     public List<Long> inodeNumbers() {
-        return List.copyOf(store.inodes.keySet());
+        return store.inodes.keySet().stream().filter(ino -> !store.lingering.contains(ino)).toList();
     }
 
     // ---------------------------------------------------------------- transactions

@@ -29,6 +29,7 @@ final class BucketStore {
     final SpaceMap space = new SpaceMap();
     final CapacityLedger capacity = new CapacityLedger();
     final OpenFiles open = new OpenFiles();
+    final LingeringFiles lingering = new LingeringFiles();
     final RequestDedup dedup = new RequestDedup();
     final LockTable locks = new LockTable();
     final TreeMap<Long, PreparedTx> prepared = new TreeMap<>();
@@ -47,7 +48,17 @@ final class BucketStore {
         return Inodes.bucketOf(id) == bucket;
     }
 
+    /** A live inode: one with a name or an open handle (ENOENT for a file that only lingers). */
     Inode inode(long ino) {
+        Inode inode = inodeOrLingering(ino);
+        if (lingering.contains(ino)) {
+            throw FsException.of(Errno.ENOENT, "inode %s has no name left", Inodes.format(ino));
+        }
+        return inode;
+    }
+
+    /** An inode, also one that {@link LingeringFiles lingers} (for open and getattr). */
+    Inode inodeOrLingering(long ino) {
         if (!owns(ino)) {
             throw FsException.of(Errno.ESTALE, "inode %s belongs to bucket %d, not %d", Inodes.format(ino),
                     Inodes.bucketOf(ino), bucket);
@@ -98,13 +109,21 @@ final class BucketStore {
         }
         inodes.remove(inode.ino);
         open.forget(inode.ino);
+        lingering.remove(inode.ino);
         capacity.addInodes(inode.fsId, -1);
     }
 
-    /** Destroys a non-directory that has no name left and is not open. */
-    void destroyIfUnused(Inode inode) {
+    /** Lets a non-directory that has no name left and is not open linger, to be destroyed after a grace. */
+    void retireIfUnused(Inode inode) {
         if (inode.nlink == 0 && !open.isOpen(inode.ino)) {
-            destroy(inode);
+            lingering.add(inode.ino);
+        }
+    }
+
+    /** Destroys the files that started to linger up to number {@code number} (still without name or handle). */
+    void dropLingering(long number) {
+        for (long ino : lingering.upTo(number)) {
+            destroy(inodes.get(ino));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.strata.compute.bucket;
 
 import io.strata.compute.bucket.BucketCommand.DeleteFilesystem;
+import io.strata.compute.bucket.BucketCommand.DropLingering;
 import io.strata.compute.bucket.BucketCommand.Opened;
 import io.strata.compute.bucket.BucketCommand.RegionsLeased;
 import io.strata.compute.bucket.BucketCommand.Released;
@@ -16,9 +17,16 @@ final class HousekeepingCommands {
         this.store = store;
     }
 
+    /** Opens a live inode, or revives a lingering one: the open raced with the file's last unlink or rename. */
     CommandResult opened(Opened c) {
-        store.inode(c.ino());
+        store.inodeOrLingering(c.ino());
+        store.lingering.remove(c.ino());
         store.open.open(c.ino(), c.handle());
+        return CommandResult.DONE;
+    }
+
+    CommandResult dropLingering(DropLingering c) {
+        store.dropLingering(c.upToNumber());
         return CommandResult.DONE;
     }
 
@@ -39,7 +47,7 @@ final class HousekeepingCommands {
         if (store.open.release(ino, handle)) {
             Inode inode = store.inodes.get(ino);
             if (inode != null && !inode.isDirectory()) {
-                store.destroyIfUnused(inode);
+                store.retireIfUnused(inode);
             }
         }
     }

@@ -123,7 +123,7 @@ final class NamespaceCommands {
         parent.touchModified(c.timeNs());
         child.nlink--;
         child.ctimeNs = c.timeNs();
-        store.destroyIfUnused(child);
+        store.retireIfUnused(child);
         return CommandResult.DONE;
     }
 

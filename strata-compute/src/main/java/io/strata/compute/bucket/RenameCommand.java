@@ -110,7 +110,7 @@ final class RenameCommand {
         }
         replaced.nlink--;
         replaced.ctimeNs = timeNs;
-        store.destroyIfUnused(replaced);
+        store.retireIfUnused(replaced);
     }
 
     private CommandResult exchange(Rename c, Inode from, Inode to, Directory.Entry source, Directory.Entry target) {

@@ -15,7 +15,9 @@ import java.util.TreeSet;
  */
 final class SnapshotCodec {
     static final int MAGIC = 0x53544b42;
-    static final int VERSION = 1;
+    /** Version 2 added the lingering files; a version 1 snapshot has none. */
+    static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_LINGERING = 1;
 
     private SnapshotCodec() {
     }
@@ -51,6 +53,7 @@ final class SnapshotCodec {
             writeInode(out, inode);
         }
         writeOpenFiles(out, s.open);
+        s.lingering.write(out);
         out.writeUnsigned(s.dedup.all().size());
         for (Map.Entry<RequestOrigin, CommandResult> e : s.dedup.all().entrySet()) {
             BucketCodec.writeOrigin(out, e.getKey());
@@ -64,7 +67,7 @@ final class SnapshotCodec {
         BinaryIn in = new BinaryIn(bytes);
         long magic = in.readUnsigned();
         long version = in.readUnsigned();
-        if (magic != MAGIC || version != VERSION) {
+        if (magic != MAGIC || (version != VERSION && version != VERSION_WITHOUT_LINGERING)) {
             throw new IllegalArgumentException("not a bucket snapshot of version " + VERSION + " (magic " + magic
                     + ", version " + version + ")");
         }
@@ -98,6 +101,15 @@ final class SnapshotCodec {
             }
         }
         readOpenFiles(in, s.open);
+        if (version != VERSION_WITHOUT_LINGERING) {
+            s.lingering.read(in);
+            for (long ino : s.lingering.upTo(Long.MAX_VALUE)) {
+                Inode inode = s.inodes.get(ino);
+                if (inode == null || inode.nlink != 0 || s.open.isOpen(ino)) {
+                    throw new IllegalArgumentException("lingering file " + Inodes.format(ino) + " is missing, named or open");
+                }
+            }
+        }
         int remembered = in.readCount();
         for (int i = 0; i < remembered; i++) {
             s.dedup.remember(BucketCodec.readOrigin(in), BucketCodec.readResult(in));

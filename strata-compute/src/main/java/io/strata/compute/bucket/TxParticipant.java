@@ -280,6 +280,6 @@ final class TxParticipant {
         Inode inode = store.inodes.get(a.ino());
         inode.nlink += a.delta();
         inode.ctimeNs = timeNs;
-        store.destroyIfUnused(inode);
+        store.retireIfUnused(inode);
     }
 }

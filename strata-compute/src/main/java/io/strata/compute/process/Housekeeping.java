@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * What a bucket leader does besides answering requests: fences every drive with its term when it
  * becomes leader (so a deposed leader's late chunk writes are refused), resumes the transactions
  * its log left unfinished, creates filesystems' roots, leases drive regions and filesystem
- * capacity from the control plane, reports usage, repairs degraded stripes, and resolves
- * transactions it holds prepared for too long.
+ * capacity from the control plane, reports usage, repairs degraded stripes, resolves
+ * transactions it holds prepared for too long, and ends the grace of lingering files.
  */
 final class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -38,6 +38,7 @@ final class Housekeeping {
 
     private final ComputeService service;
     private final Repairs repairs;
+    private final LingeringGrace lingering;
     private final Map<Integer, Long> fencedTerms = new HashMap<>();
     private final Set<Integer> fencing = new HashSet<>();
     private final Map<String, List<Consumer<Grant>>> pendingLeases = new HashMap<>();
@@ -49,6 +50,7 @@ final class Housekeeping {
     Housekeeping(ComputeService service, WritePath writes) {
         this.service = service;
         this.repairs = new Repairs(service);
+        this.lingering = new LingeringGrace(service);
     }
 
     boolean isFenced(int bucket) {
@@ -70,6 +72,7 @@ final class Housekeeping {
             if (!service.groups().isLeader(bucket)) {
                 fencedTerms.remove(bucket);
                 ledSinceNanos.remove(bucket);
+                lingering.forget(bucket);
                 continue;
             }
             if (!isFenced(bucket)) {
@@ -77,6 +80,7 @@ final class Housekeeping {
                 continue;
             }
             createRoots(bucket);
+            lingering.poll(bucket, now);
             if (report) {
                 report(bucket);
                 service.transactions().resolveInDoubt(bucket);

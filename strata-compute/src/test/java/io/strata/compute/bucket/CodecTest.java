@@ -41,6 +41,7 @@ class CodecTest {
                 new Opened(7, -1L),
                 new Released(7, 1L << 48),
                 new ReleaseAllOfMount(65535),
+                new BucketCommand.DropLingering(Long.MAX_VALUE),
                 new ShardsRepaired(Inodes.id(2, 1), 0b11),
                 new RegionsLeased(4, List.of(0, 5, 1 << 20), 1L << 30, 1L << 20),
                 new CapacityGranted(3, Long.MAX_VALUE),

@@ -127,6 +127,9 @@ class ExtentTest {
         f.write(file, 0, K64);
         long firstAddress = ((Segment.Data) layout(0, 1).getFirst()).view().stripe().shards().getFirst().address();
         f.apply(new Unlink(f.root, "f", f.now(), RequestOrigin.NONE));
+        assertThat(f.state.space().findFree(0, 4096 + Fixture.CHUNK_BYTES, new Reservations())).as("lingering")
+                .isNotEqualTo(java.util.Optional.of(firstAddress));
+        f.endGrace();
         assertThat(f.state.space().findFree(0, 4096 + Fixture.CHUNK_BYTES, new Reservations())).contains(firstAddress);
     }
 
@@ -249,10 +252,49 @@ class ExtentTest {
         f.apply(new Released(file, 1));
         assertThat(f.state.stripeReferences(a)).isEqualTo(1);
         f.apply(new Released(file, 2));
+        assertThat(f.state.stripeReferences(a)).as("lingering").isEqualTo(1);
+        f.endGrace();
         assertThat(f.state.stripeCount()).isZero();
         assertThat(f.state.inodeCount()).isEqualTo(1);
         assertAllSpaceFree();
         f.apply(new Released(file, 2));
+    }
+
+    /** A mount's open follows its lookup of the name; a rename or unlink may commit in between. */
+    @Test
+    void anOpenThatRacedWithTheLastUnlinkRevivesTheLingeringFile() {
+        long a = f.write(file, 0, 4096);
+        f.apply(new Unlink(f.root, "f", f.now(), RequestOrigin.NONE));
+        assertThat(f.state.lingeringFileCount()).isEqualTo(1);
+        assertThat(f.state.getattr(file).nlink()).as("getattr sees a lingering file").isZero();
+        assertThat(f.errno(f.commitCommand(file, 4096, 4096))).as("nothing else does").isEqualTo(ENOENT);
+        f.apply(new Opened(file, 5));
+        assertThat(f.state.lingeringFileCount()).as("revived").isZero();
+        f.endGrace();
+        assertThat(f.state.stripeReferences(a)).as("an open file outlives the grace").isEqualTo(1);
+        assertThat(layout(0, 4096)).containsExactly(data(0, 4096, 0, a));
+        f.apply(new Released(file, 5));
+        assertThat(f.state.lingeringFileCount()).as("lingers again once released").isEqualTo(1);
+        f.endGrace();
+        assertThat(f.state.stripeCount()).isZero();
+        assertThat(f.errno(new Opened(file, 6))).as("gone after the grace").isEqualTo(ENOENT);
+        assertAllSpaceFree();
+    }
+
+    @Test
+    void theGraceEndsInTheOrderFilesStartedToLinger() {
+        long second = f.file(f.root, "g");
+        f.apply(new Unlink(f.root, "f", f.now(), RequestOrigin.NONE));
+        long firstNumber = f.state.lastLingeringNumber();
+        f.apply(new Unlink(f.root, "g", f.now(), RequestOrigin.NONE));
+        assertThat(f.state.oldestLingeringNumber()).isEqualTo(firstNumber);
+        f.apply(new BucketCommand.DropLingering(firstNumber));
+        assertThat(f.errno(new Opened(file, 1))).isEqualTo(ENOENT);
+        assertThat(f.state.getattr(second).nlink()).as("the later one still lingers").isZero();
+        assertThat(f.state.oldestLingeringNumber()).isGreaterThan(firstNumber);
+        f.endGrace();
+        assertThat(f.state.lingeringFileCount()).isZero();
+        assertThat(f.state.oldestLingeringNumber()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -284,6 +326,7 @@ class ExtentTest {
         assertThat(f.state.inodeNumbers()).containsExactly(file, f.root);
         f.apply(new ReleaseAllOfMount(8));
         assertThat(f.state.inodeNumbers()).containsExactly(f.root);
+        f.endGrace();
         assertAllSpaceFree();
     }
 

@@ -49,6 +49,11 @@ final class Fixture {
         return state.apply(command);
     }
 
+    /** Ends the grace of every file lingering now, as the leader does once it has lasted long enough. */
+    void endGrace() {
+        state.apply(new BucketCommand.DropLingering(state.lastLingeringNumber()));
+    }
+
     Attributes attrs(BucketCommand command) {
         return ((CommandResult.AttrResult) state.apply(command)).attributes();
     }

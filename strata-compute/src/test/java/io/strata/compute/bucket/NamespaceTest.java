@@ -186,8 +186,12 @@ class NamespaceTest {
         f.apply(new Unlink(f.root, "f", f.now(), RequestOrigin.NONE));
         assertThat(f.state.getattr(file).nlink()).isEqualTo(1);
         f.apply(new Unlink(f.root, "g", f.now(), RequestOrigin.NONE));
-        assertThatThrownBy(() -> f.state.getattr(file)).isInstanceOf(FsException.class);
+        assertThat(f.state.getattr(file).nlink()).as("lingers").isZero();
+        assertThat(f.state.lingeringFileCount()).isEqualTo(1);
         assertThat(f.state.inodeCount()).isEqualTo(1);
+        f.endGrace();
+        assertThatThrownBy(() -> f.state.getattr(file)).isInstanceOf(FsException.class);
+        assertThat(f.state.lingeringFileCount()).isZero();
     }
 
     @Test

@@ -53,6 +53,8 @@ class RenameTest {
         long replaced = f.file(f.root, "b");
         f.apply(rename(f.root, "a", f.root, "b", 0));
         assertThat(f.state.lookup(f.root, "b").ino()).isEqualTo(kept);
+        assertThat(f.state.getattr(replaced).nlink()).as("lingers").isZero();
+        f.endGrace();
         assertThatThrownBy(() -> f.state.getattr(replaced)).isInstanceOf(FsException.class);
         long other = f.file(f.root, "c");
         f.apply(new Link(other, f.root, "c2", f.now(), RequestOrigin.NONE));
@@ -68,6 +70,8 @@ class RenameTest {
         f.apply(rename(f.root, "a", f.root, "b", 0));
         assertThat(f.state.getattr(open).nlink()).isZero();
         f.apply(new BucketCommand.Released(open, 77));
+        assertThat(f.state.lingeringFileCount()).as("lingers once released").isEqualTo(1);
+        f.endGrace();
         assertThatThrownBy(() -> f.state.getattr(open)).isInstanceOf(FsException.class);
     }
 

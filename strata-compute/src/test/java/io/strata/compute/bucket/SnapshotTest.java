@@ -66,10 +66,12 @@ class SnapshotTest {
         commands.add(f.commitCommand(file, 10, 10));
         long unlinkedButOpen = f.state.inodeNumbers().stream().filter(ino -> f.state.getattr(ino).nlink() == 0)
                 .findFirst().orElseThrow();
+        commands.add(new BucketCommand.DropLingering(f.state.lastLingeringNumber()));
         commands.add(new BucketCommand.Released(unlinkedButOpen, (5L << 48) | 9));
         commands.add(new BucketCommand.ShardsRepaired(Inodes.id(0, 4), 1));
         commands.add(new BucketCommand.TxCommit(Inodes.id(0, 77)));
         commands.add(new Rename(dir, "e8", dir, "e10", BucketCommand.Rename.EXCHANGE, 52, RequestOrigin.NONE));
+        commands.add(new BucketCommand.DropLingering(Long.MAX_VALUE));
         return commands;
     }
 
@@ -84,6 +86,8 @@ class SnapshotTest {
         assertThat(copy.lockedKeyCount()).isEqualTo(f.state.lockedKeyCount()).isPositive();
         assertThat(copy.usages()).isEqualTo(f.state.usages());
         assertThat(copy.degradedStripeCount()).isEqualTo(1);
+        assertThat(copy.lingeringFileCount()).isEqualTo(f.state.lingeringFileCount()).isPositive();
+        assertThat(copy.oldestLingeringNumber()).isEqualTo(f.state.oldestLingeringNumber());
         for (int drive = 0; drive < 6; drive++) {
             assertThat(copy.space().freeBytes(drive)).isEqualTo(f.state.space().freeBytes(drive));
         }

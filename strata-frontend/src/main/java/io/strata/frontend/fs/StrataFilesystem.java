@@ -92,8 +92,9 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     /**
      * Whether a request names an inode rather than a name in a directory. An inode that no longer
-     * exists is ESTALE, not ENOENT: the kernel then walks the path again, so an open racing with a
-     * rename that replaced the file opens the new one instead of failing.
+     * exists is ESTALE, not ENOENT: the kernel then walks the path again (once), so a getattr or
+     * open racing with a rename that replaced the file long ago finds the new one instead of
+     * failing. A file replaced moments ago still lingers in its bucket, and the open finds it.
      */
     private static boolean byInode(BucketRequest request) {
         return request instanceof BucketRequest.GetAttr || request instanceof BucketRequest.Open
