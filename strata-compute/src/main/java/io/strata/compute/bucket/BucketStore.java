@@ -104,20 +104,40 @@ final class BucketStore {
 
     /** Forgets an inode and frees its data. */
     void destroy(Inode inode) {
+        if (lingering.remove(inode.ino)) {
+            countAgainstCapacity(inode, 1); // counted out when it began to linger; counted out below for good
+        }
         if (inode.extents != null) {
             applyChange(inode, inode.extents.clear());
         }
         inodes.remove(inode.ino);
         open.forget(inode.ino);
-        lingering.remove(inode.ino);
         capacity.addInodes(inode.fsId, -1);
     }
 
-    /** Lets a non-directory that has no name left and is not open linger, to be destroyed after a grace. */
+    /**
+     * Lets a non-directory that has no name left and is not open linger, to be destroyed after a
+     * grace. Its bytes no longer count against its filesystem's capacity: deleting a file on a full
+     * filesystem makes room at once.
+     */
     void retireIfUnused(Inode inode) {
-        if (inode.nlink == 0 && !open.isOpen(inode.ino)) {
+        if (inode.nlink == 0 && !open.isOpen(inode.ino) && !lingering.contains(inode.ino)) {
             lingering.add(inode.ino);
+            countAgainstCapacity(inode, -1);
         }
+    }
+
+    /** A lingering file opened again (the open raced with its last unlink or rename) counts again. */
+    void revive(long ino) {
+        if (lingering.remove(ino)) {
+            countAgainstCapacity(inodes.get(ino), 1);
+        }
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) a file's bytes and itself from its filesystem's use. */
+    void countAgainstCapacity(Inode inode, int sign) {
+        capacity.addUsed(inode.fsId, sign * (inode.extents == null ? 0 : inode.extents.totalBytes()));
+        capacity.addInodes(inode.fsId, sign);
     }
 
     /** Destroys the files that started to linger up to number {@code number} (still without name or handle). */

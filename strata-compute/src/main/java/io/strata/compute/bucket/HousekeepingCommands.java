@@ -20,7 +20,7 @@ final class HousekeepingCommands {
     /** Opens a live inode, or revives a lingering one: the open raced with the file's last unlink or rename. */
     CommandResult opened(Opened c) {
         store.inodeOrLingering(c.ino());
-        store.lingering.remove(c.ino());
+        store.revive(c.ino());
         store.open.open(c.ino(), c.handle());
         return CommandResult.DONE;
     }

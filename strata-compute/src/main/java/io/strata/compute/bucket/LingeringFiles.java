@@ -12,7 +12,9 @@ import java.util.Map;
  * lookup answered. A rename or unlink committed between the two used to destroy the file, and
  * the open failed with ESTALE; the kernel walks the path again once, and a second rename in that
  * window (one open commit long) made {@code open(2)} fail although the name always existed.
- * While a file lingers, an open revives it and a getattr sees it (nlink 0); nothing else does.
+ * While a file lingers, an open revives it and a getattr sees it (nlink 0); nothing else does,
+ * and its bytes do not count against its filesystem's capacity (a delete on a full filesystem
+ * makes room at once), though its stripes keep their drive space until it is destroyed.
  *
  * <p>Files are numbered in the order they start to linger, so the state machine needs no clock:
  * the leader ends the grace with {@link BucketCommand.DropLingering} up to the number it saw

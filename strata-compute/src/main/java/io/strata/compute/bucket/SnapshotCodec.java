@@ -105,9 +105,10 @@ final class SnapshotCodec {
             s.lingering.read(in);
             for (long ino : s.lingering.upTo(Long.MAX_VALUE)) {
                 Inode inode = s.inodes.get(ino);
-                if (inode == null || inode.nlink != 0 || s.open.isOpen(ino)) {
+                if (inode == null || inode.nlink != 0 || s.open.isOpen(ino) || inode.isDirectory()) {
                     throw new IllegalArgumentException("lingering file " + Inodes.format(ino) + " is missing, named or open");
                 }
+                s.countAgainstCapacity(inode, -1);
             }
         }
         int remembered = in.readCount();

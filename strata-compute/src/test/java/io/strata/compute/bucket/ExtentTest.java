@@ -264,12 +264,16 @@ class ExtentTest {
     @Test
     void anOpenThatRacedWithTheLastUnlinkRevivesTheLingeringFile() {
         long a = f.write(file, 0, 4096);
+        FsUsage before = f.state.usage(Fixture.FS);
         f.apply(new Unlink(f.root, "f", f.now(), RequestOrigin.NONE));
         assertThat(f.state.lingeringFileCount()).isEqualTo(1);
+        assertThat(f.state.usage(Fixture.FS).usedBytes()).as("a lingering file's bytes make room at once").isZero();
+        assertThat(f.state.usage(Fixture.FS).inodes()).isEqualTo(before.inodes() - 1);
         assertThat(f.state.getattr(file).nlink()).as("getattr sees a lingering file").isZero();
         assertThat(f.errno(f.commitCommand(file, 4096, 4096))).as("nothing else does").isEqualTo(ENOENT);
         f.apply(new Opened(file, 5));
         assertThat(f.state.lingeringFileCount()).as("revived").isZero();
+        assertThat(f.state.usage(Fixture.FS)).as("and counted again").isEqualTo(before);
         f.endGrace();
         assertThat(f.state.stripeReferences(a)).as("an open file outlives the grace").isEqualTo(1);
         assertThat(layout(0, 4096)).containsExactly(data(0, 4096, 0, a));
@@ -277,6 +281,8 @@ class ExtentTest {
         assertThat(f.state.lingeringFileCount()).as("lingers again once released").isEqualTo(1);
         f.endGrace();
         assertThat(f.state.stripeCount()).isZero();
+        assertThat(f.state.usage(Fixture.FS).usedBytes()).isZero();
+        assertThat(f.state.usage(Fixture.FS).inodes()).isEqualTo(before.inodes() - 1);
         assertThat(f.errno(new Opened(file, 6))).as("gone after the grace").isEqualTo(ENOENT);
         assertAllSpaceFree();
     }
