@@ -33,7 +33,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * A Strata filesystem as the kernel sees it through FUSE. The kernel's requests arrive on the
@@ -62,6 +64,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     private final StripeReader reader;
     private final CacheCoherence coherence;
     private final LayoutCache layouts = new LayoutCache();
+    private final ReadAhead readAhead;
     private final int fsId;
     private final int mountId;
     private final Inodes inodes;
@@ -78,6 +81,7 @@ public final class StrataFilesystem implements FuseFilesystem {
         this.fsId = fsId;
         this.mountId = mountId;
         this.inodes = new Inodes(rootIno);
+        this.readAhead = new ReadAhead(coherence::asked, (ino, asked) -> coherence.mayCache(fsId, ino, asked));
         long now = context.clock().epochMillis();
         this.requestIds = MountCounters.requestIds(now);
         this.handles = MountCounters.handles(now);
@@ -139,21 +143,27 @@ public final class StrataFilesystem implements FuseFilesystem {
     }
 
     private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult, Runnable onLostAnswer) {
+        call(request, type, onResult, onLostAnswer, reply::error, reply::isCompleted);
+    }
+
+    /** As {@link #call(BucketRequest, Reply, Class, Consumer, Runnable)}, for an answer that goes elsewhere than to a kernel's reply. */
+    private <T> void call(BucketRequest request, Class<T> type, Consumer<T> onResult, Runnable onLostAnswer, IntConsumer fail,
+            BooleanSupplier answered) {
         buckets.call(request, (status, result) -> {
             if (status == Errno.EIO && onLostAnswer != null) {
                 onLostAnswer.run();
                 return;
             }
             if (status != 0) {
-                reply.error(status == ENOENT && byInode(request) ? ESTALE : status);
+                fail.accept(status == ENOENT && byInode(request) ? ESTALE : status);
                 return;
             }
             try {
                 onResult.accept(type == JsonNode.class ? type.cast(result) : Json.fromTree(result, type));
             } catch (RuntimeException e) {
                 LOG.error("{} failed on its answer", request.getClass().getSimpleName(), e);
-                if (!reply.isCompleted()) {
-                    reply.error(Errno.EIO);
+                if (!answered.getAsBoolean()) {
+                    fail.accept(Errno.EIO);
                 }
             }
         });
@@ -328,7 +338,40 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     @Override
     public void read(Request request, long nodeId, long fileHandle, long offset, int size, ReadReply reply) {
-        onFrontend(reply, () -> readAttempt(request, inodes.ino(nodeId), offset, size, reply, 0));
+        onFrontend(reply, () -> {
+            long ino = inodes.ino(nodeId);
+            ReadTarget kernel = toKernel(reply);
+            Runnable ordinary = () -> readAttempt(request, ino, offset, size, kernel, 0);
+            if (!readAhead.serve(fileHandle, ino, offset, size, kernel, ordinary)) {
+                ordinary.run();
+                readAhead.readFrom(fileHandle, ino, offset, size,
+                        (at, length, target) -> readAttempt(request, ino, at, length, target, 0));
+            }
+        });
+    }
+
+    private static ReadTarget toKernel(ReadReply reply) {
+        return new ReadTarget() {
+            @Override
+            public MemorySegment memory() {
+                return reply.buffer();
+            }
+
+            @Override
+            public void ok(int length) {
+                reply.ok(length);
+            }
+
+            @Override
+            public void error(int errno) {
+                reply.error(errno);
+            }
+
+            @Override
+            public boolean isCompleted() {
+                return reply.isCompleted();
+            }
+        };
     }
 
     /**
@@ -336,7 +379,7 @@ public final class StrataFilesystem implements FuseFilesystem {
      * asked of the bucket (and kept if nothing changed the file meanwhile); a read across two
      * windows, or one retried, asks for its own range.
      */
-    private void readAttempt(Request request, long ino, long offset, int size, ReadReply reply, int attempt) {
+    private void readAttempt(Request request, long ino, long offset, int size, ReadTarget reply, int attempt) {
         long window = attempt == 0 ? LayoutCache.windowOf(offset, size) : -1;
         BucketResults.Layout kept = window < 0 ? null : layouts.get(ino, window, context.clock().nanoTime());
         if (kept != null) {
@@ -346,15 +389,15 @@ public final class StrataFilesystem implements FuseFilesystem {
         CacheCoherence.Asked asked = coherence.asked();
         BucketRequest.Layout ask = window < 0 ? new BucketRequest.Layout(caller(request), ino, offset, size)
                 : new BucketRequest.Layout(caller(request), ino, window, LayoutCache.WINDOW_BYTES);
-        call(ask, reply, BucketResults.Layout.class, layout -> {
+        call(ask, BucketResults.Layout.class, layout -> {
             if (window >= 0 && coherence.mayCache(fsId, ino, asked)) {
                 layouts.put(ino, window, layout, asked.atNanos() + CacheCoherence.CACHE_NS);
             }
             readWith(request, ino, offset, size, layout, reply, attempt);
-        });
+        }, null, reply::error, reply::isCompleted);
     }
 
-    private void readWith(Request request, long ino, long offset, int size, BucketResults.Layout layout, ReadReply reply,
+    private void readWith(Request request, long ino, long offset, int size, BucketResults.Layout layout, ReadTarget reply,
             int attempt) {
         long end = Math.min(offset + size, layout.size());
         int length = (int) Math.max(0, end - offset);
@@ -362,7 +405,7 @@ public final class StrataFilesystem implements FuseFilesystem {
             reply.ok(0);
             return;
         }
-        MemorySegment target = reply.buffer().asSlice(0, length);
+        MemorySegment target = reply.memory().asSlice(0, length);
         reader.read(LayoutCache.clip(layout, offset, end), offset, target, status -> {
             if (status == StripeReader.OK) {
                 reply.ok(length);
@@ -379,6 +422,7 @@ public final class StrataFilesystem implements FuseFilesystem {
     /** Forgets what this mount keeps of an inode; the frontend's thread only. */
     public void forget(long ino) {
         layouts.drop(ino);
+        readAhead.drop(ino);
     }
 
     @Override
@@ -435,8 +479,11 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     @Override
     public void release(Request request, long nodeId, long fileHandle, int openFlags, EmptyReply reply) {
-        onFrontend(reply, () -> call(new BucketRequest.Release(caller(request), inodes.ino(nodeId), fileHandle), reply,
-                JsonNode.class, result -> reply.ok()));
+        onFrontend(reply, () -> {
+            readAhead.release(fileHandle);
+            call(new BucketRequest.Release(caller(request), inodes.ino(nodeId), fileHandle), reply, JsonNode.class,
+                    result -> reply.ok());
+        });
     }
 
     @Override

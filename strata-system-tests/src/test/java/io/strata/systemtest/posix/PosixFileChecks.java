@@ -316,6 +316,31 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         assertBytes(Files.readAllBytes(b("f")), data, "a private mapping's writes stay private");
     }
 
+    /** A mount may read ahead of a sequential reader; what it read ahead must not outlive a change. */
+    @Test
+    void aSequentialReaderSeesWhatIsWrittenMeanwhileThroughEitherMount() throws Exception {
+        byte[] all = pattern(13, 8 * MIB);
+        Files.write(a("seq"), all);
+        Thread.sleep(3500); // a mount caches nothing, and reads nothing ahead, in its first 3 s (CacheCoherence.QUIET_NS)
+        try (FileChannel reader = FileChannel.open(b("seq"), StandardOpenOption.READ)) {
+            for (int piece = 0; piece < 2; piece++) {
+                assertBytes(readFully(reader, (long) piece * MIB, MIB), Arrays.copyOfRange(all, piece * MIB, (piece + 1) * MIB),
+                        "piece " + piece);
+            }
+            Thread.sleep(200); // whatever is read ahead has landed
+            byte[] other = pattern(14, 4096);
+            writeAt(a("seq"), 2L * MIB, other); // the next bytes the reader reads
+            System.arraycopy(other, 0, all, 2 * MIB, other.length);
+            byte[] own = pattern(15, 4096);
+            writeAt(b("seq"), 2L * MIB + 8192, own);
+            System.arraycopy(own, 0, all, 2 * MIB + 8192, own.length);
+            for (int piece = 2; piece < 8; piece++) {
+                assertBytes(readFully(reader, (long) piece * MIB, MIB), Arrays.copyOfRange(all, piece * MIB, (piece + 1) * MIB),
+                        "piece " + piece + " after writes to it through mount A and B");
+            }
+        }
+    }
+
     @Test
     void anUnlinkedOpenFileStaysReadableThroughItsDescriptor() throws IOException {
         byte[] data = pattern(12, 100_000);
