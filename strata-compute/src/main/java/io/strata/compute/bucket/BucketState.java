@@ -346,6 +346,10 @@ public final class BucketState {
 
     // ---------------------------------------------------------------- package-private for tests
 
+    byte[] snapshot(int version) {
+        return SnapshotCodec.write(store, version);
+    }
+
     List<DirEntry> allEntries(long dir) {
         return store.directory(dir).directory.all();
     }

@@ -17,15 +17,23 @@ final class SnapshotCodec {
     static final int MAGIC = 0x53544b42;
     /** Version 2 added the lingering files; a version 1 snapshot has none. */
     static final int VERSION = 2;
-    private static final int VERSION_WITHOUT_LINGERING = 1;
+    static final int VERSION_WITHOUT_LINGERING = 1;
 
     private SnapshotCodec() {
     }
 
     static byte[] write(BucketStore s) {
+        return write(s, VERSION);
+    }
+
+    /** In the layout of {@code version}: an earlier one only to check that such snapshots are still read. */
+    static byte[] write(BucketStore s, int version) {
+        if (version != VERSION && (version != VERSION_WITHOUT_LINGERING || s.lingering.count() > 0 || s.lingering.lastNumber() > 0)) {
+            throw new IllegalArgumentException("this state cannot be written as a version " + version + " snapshot");
+        }
         BinaryOut out = new BinaryOut(1 << 16);
         out.writeUnsigned(MAGIC);
-        out.writeUnsigned(VERSION);
+        out.writeUnsigned(version);
         out.writeInt(s.bucket);
         out.writeInt(s.bucketCount);
         out.writeLong(s.nextInoCounter);
@@ -53,7 +61,9 @@ final class SnapshotCodec {
             writeInode(out, inode);
         }
         writeOpenFiles(out, s.open);
-        s.lingering.write(out);
+        if (version != VERSION_WITHOUT_LINGERING) {
+            s.lingering.write(out);
+        }
         out.writeUnsigned(s.dedup.all().size());
         for (Map.Entry<RequestOrigin, CommandResult> e : s.dedup.all().entrySet()) {
             BucketCodec.writeOrigin(out, e.getKey());

@@ -107,6 +107,26 @@ class SnapshotTest {
         }
     }
 
+    /** Replicas of an earlier release hand over snapshots without lingering files. */
+    @Test
+    void aSnapshotFromBeforeLingeringFilesIsStillRead() {
+        Fixture f = Fixture.oneBucket();
+        f.provision(2, 1L << 30);
+        long dir = f.dir(f.root, "dir");
+        f.write(f.file(dir, "kept"), 0, 100_000);
+        long open = f.file(dir, "open");
+        f.write(open, 0, 4096);
+        f.apply(new Opened(open, 9));
+        f.apply(new Unlink(dir, "open", f.now(), RequestOrigin.NONE));
+        BucketState copy = BucketState.restore(f.state.snapshot(SnapshotCodec.VERSION_WITHOUT_LINGERING));
+        assertThat(copy.snapshot()).isEqualTo(f.state.snapshot());
+        assertThat(copy.usages()).isEqualTo(f.state.usages());
+        f.apply(new BucketCommand.Released(open, 9));
+        assertThat(f.state.lingeringFileCount()).isEqualTo(1);
+        assertThatThrownBy(() -> f.state.snapshot(SnapshotCodec.VERSION_WITHOUT_LINGERING)).as("cannot hold a lingering file")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void damagedSnapshotsAreRefused() {
         byte[] snapshot = richState().state.snapshot();
