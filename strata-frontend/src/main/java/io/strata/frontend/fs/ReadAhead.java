@@ -31,9 +31,10 @@ final class ReadAhead {
     static final int DEPTH = 4;
     /** Bytes a handle reads in sequence, after its first read, before reading ahead starts. */
     static final int TRIGGER_BYTES = 256 << 10;
-    /** Handles followed at once (at most 32 MiB read ahead); the least recently read one is forgotten first. */
+    /** Handles followed at once (about 40 MiB of pieces at most); the least recently read one is forgotten first. */
     static final int MAX_STREAMS = 8;
-    private static final int FREE_BUFFERS = 8;
+    /** Enough for every piece that may be on its way at once, so memory is reused, never left to the collector. */
+    private static final int FREE_BUFFERS = MAX_STREAMS * (DEPTH + 1);
     private static final int PENDING = Integer.MIN_VALUE;
 
     /** Reads {@code length} bytes of the handle's inode at {@code offset} into a target. */
