@@ -21,12 +21,12 @@ import java.util.Map;
  * long enough ago by its own clock.
  */
 final class LingeringFiles {
-    /** Insertion order is number order: a file that lingers again is removed and added anew. */
+    /** Insertion order is number order: a revived file is removed, and numbered anew if it lingers again. */
     private final LinkedHashMap<Long, Long> numberByIno = new LinkedHashMap<>();
     private long lastNumber;
 
+    /** For a file that does not linger yet ({@link BucketStore#retireIfUnused} checks). */
     void add(long ino) {
-        numberByIno.remove(ino);
         numberByIno.put(ino, ++lastNumber);
     }
 

@@ -78,7 +78,8 @@ final class SnapshotCodec {
         long magic = in.readUnsigned();
         long version = in.readUnsigned();
         if (magic != MAGIC || (version != VERSION && version != VERSION_WITHOUT_LINGERING)) {
-            throw new IllegalArgumentException("not a bucket snapshot of version " + VERSION + " (magic " + magic
+            throw new IllegalArgumentException("not a bucket snapshot of version " + VERSION_WITHOUT_LINGERING + " or "
+                    + VERSION + " (magic " + magic
                     + ", version " + version + ")");
         }
         BucketStore s = new BucketStore(in.readInt(), in.readInt());

@@ -94,19 +94,17 @@ final class ReadAhead {
     /** Notes a read served the ordinary way; a handle that has read enough in sequence starts reading ahead. */
     void readFrom(long handle, long ino, long offset, int size, Fetch fetch) {
         Stream stream = streams.get(handle);
-        if (stream != null && stream.ino == ino && stream.next == offset) {
-            stream.sequentialBytes += size;
+        if (stream != null) {
             stream.discard(); // what it read ahead did not serve this read
-        } else if (stream != null && stream.ino == ino) {
-            stream.discard(); // a lone read, however large, starts no read-ahead: it may be random
-            stream.sequentialBytes = 0;
-        } else {
-            if (stream != null) {
-                stream.discard();
-            }
+        }
+        if (stream == null || stream.ino != ino) {
             stream = new Stream(ino);
             streams.put(handle, stream);
             evictBeyondLimit();
+        } else if (stream.next == offset) {
+            stream.sequentialBytes += size;
+        } else {
+            stream.sequentialBytes = 0; // a lone read, however large, starts no read-ahead: it may be random
         }
         stream.fetch = fetch;
         stream.next = offset + size;
