@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -235,6 +236,70 @@ public final class BucketGroups implements AutoCloseable {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(StrataException.unavailable("bucket %d: %s", bucket, e.getMessage()));
         }
+    }
+
+    /**
+     * For each group this process leads, what it knows of each follower, with the CPU used so far
+     * by the Ratis thread that appends to that follower (see {@link AppenderWatch}).
+     */
+    List<AppenderWatch.Replication> replications() {
+        Map<Integer, RaftGroupId> led;
+        synchronized (this) {
+            led = new HashMap<>(groups);
+        }
+        Map<String, Long> appenderCpu = null;
+        List<AppenderWatch.Replication> replications = new ArrayList<>();
+        for (Map.Entry<Integer, RaftGroupId> entry : led.entrySet()) {
+            RaftServer.Division division;
+            try {
+                division = server.getDivision(entry.getValue());
+            } catch (IOException e) {
+                continue;
+            }
+            DivisionInfo info = division.getInfo();
+            RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
+            if (!info.isLeader() || !role.hasLeaderInfo()) {
+                continue;
+            }
+            List<RaftProtos.ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
+            long[] next = info.getFollowerNextIndices();
+            long[] match = info.getFollowerMatchIndices();
+            if (next.length != followers.size() || match.length != followers.size()) {
+                continue; // the followers changed between the calls: sampled next time
+            }
+            if (appenderCpu == null) {
+                appenderCpu = appenderThreadCpu();
+            }
+            String member = division.getMemberId().toString();
+            long leaderNext = division.getRaftLog().getNextIndex();
+            for (int i = 0; i < followers.size(); i++) {
+                String follower = followers.get(i).getId().getId().toStringUtf8();
+                // Ratis names the thread "<leader>@<group>-><follower>-LogAppender..."
+                String prefix = member + "->" + follower + "-";
+                long cpu = appenderCpu.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue)
+                        .findFirst().orElse(-1);
+                replications.add(new AppenderWatch.Replication(entry.getKey(), member, follower, match[i], next[i], leaderNext, cpu));
+            }
+        }
+        return replications;
+    }
+
+    /** CPU time so far of this JVM's Ratis log appender threads, by thread name. */
+    private static Map<String, Long> appenderThreadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new HashMap<>();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return cpu;
+        }
+        for (java.lang.management.ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (thread != null && thread.getThreadName().contains("LogAppender")) {
+                long nanos = threads.getThreadCpuTime(thread.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(thread.getThreadName(), nanos);
+                }
+            }
+        }
+        return cpu;
     }
 
     /** Asks the group to move leadership to another member (before this process stops). */

@@ -34,11 +34,13 @@ final class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
     private static final long PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long REPORT_PERIOD_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long WATCH_PERIOD_NS = TimeUnit.SECONDS.toNanos(5);
     private static final int REGIONS_PER_LEASE = 2;
 
     private final ComputeService service;
     private final Repairs repairs;
     private final LingeringGrace lingering;
+    private final AppenderWatch appenders;
     private final Map<Integer, Long> fencedTerms = new HashMap<>();
     private final Set<Integer> fencing = new HashSet<>();
     private final Map<String, List<Consumer<Grant>>> pendingLeases = new HashMap<>();
@@ -46,11 +48,13 @@ final class Housekeeping {
     private final Set<Integer> rootsCreating = new HashSet<>();
     private long nextRunNanos;
     private long nextReportNanos;
+    private long nextWatchNanos;
 
     Housekeeping(ComputeService service, WritePath writes) {
         this.service = service;
         this.repairs = new Repairs(service);
         this.lingering = new LingeringGrace(service);
+        this.appenders = new AppenderWatch(service.groups()::replications, service.context().clock());
     }
 
     boolean isFenced(int bucket) {
@@ -67,6 +71,10 @@ final class Housekeeping {
         boolean report = now >= nextReportNanos;
         if (report) {
             nextReportNanos = now + REPORT_PERIOD_NS;
+        }
+        if (now >= nextWatchNanos) {
+            nextWatchNanos = now + WATCH_PERIOD_NS;
+            appenders.poll();
         }
         for (int bucket : service.groups().buckets()) {
             if (!service.groups().isLeader(bucket)) {

@@ -1,0 +1,113 @@
+package io.strata.compute.process;
+
+import io.strata.runtime.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices a bucket leader whose Raft log appender keeps sending to a follower that does not
+ * advance. Ratis's appender loops without waiting while a follower is behind; when the
+ * follower's answers never let it catch up, that thread and the follower's network thread each
+ * burn most of a core for as long as it lasts, while the bucket itself goes on with the other
+ * followers. It was seen twice here (once after a {@code kill -9} of a compute container, once
+ * after a start-up on an overloaded machine) and could not be reproduced at will, so this watch
+ * says so loudly, with the indices needed to tell why, instead of leaving a silent hot thread.
+ *
+ * <p>A follower counts as stuck when, over a window of at least {@link #WINDOW_NS}, its appender
+ * used at least {@link #HOT_SHARE} of a core, its match index did not move, and it is behind the
+ * leader's log. A follower that advances, or an idle appender, is never reported. Each stuck
+ * follower is reported at most once per {@link #REPEAT_NS}. Runs on the compute process's thread.
+ */
+final class AppenderWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(AppenderWatch.class);
+    static final long WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
+    static final long REPEAT_NS = TimeUnit.SECONDS.toNanos(60);
+    static final double HOT_SHARE = 0.25;
+
+    /**
+     * What the leader knows of one follower now, and the CPU its appender thread used so far
+     * ({@code appenderCpuNanos} is -1 when the thread is not found).
+     */
+    record Replication(int bucket, String leader, String follower, long matchIndex, long nextIndex, long leaderNextIndex,
+            long appenderCpuNanos) {
+        String key() {
+            return bucket + "/" + follower;
+        }
+    }
+
+    /** Where the watch reads the replications of the groups this process leads. */
+    @FunctionalInterface
+    interface Probe {
+        List<Replication> replications();
+    }
+
+    private record Start(long atNanos, Replication replication) {
+    }
+
+    private final Probe probe;
+    private final Clock clock;
+    private final Map<String, Start> windows = new HashMap<>();
+    private final Map<String, Long> lastReported = new HashMap<>();
+
+    AppenderWatch(Probe probe, Clock clock) {
+        this.probe = probe;
+        this.clock = clock;
+    }
+
+    /** Takes a sample; returns (and logs) what it found stuck. */
+    List<String> poll() {
+        long now = clock.nanoTime();
+        List<String> stuck = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Replication current : probe.replications()) {
+            String key = current.key();
+            seen.add(key);
+            Start start = windows.get(key);
+            if (start == null || current.matchIndex() != start.replication().matchIndex()
+                    || current.appenderCpuNanos() < start.replication().appenderCpuNanos()) {
+                // a new follower, one that advanced, or a new appender thread: a new window starts
+                windows.put(key, new Start(now, current));
+                continue;
+            }
+            long elapsed = now - start.atNanos();
+            if (elapsed < WINDOW_NS) {
+                continue;
+            }
+            windows.put(key, new Start(now, current));
+            String verdict = verdict(start.replication(), current, elapsed);
+            Long reported = lastReported.get(key);
+            if (verdict != null && (reported == null || now - reported >= REPEAT_NS)) {
+                lastReported.put(key, now);
+                LOG.warn(verdict);
+                stuck.add(verdict);
+            }
+        }
+        windows.keySet().retainAll(seen);
+        lastReported.keySet().retainAll(seen);
+        return stuck;
+    }
+
+    /** Why the follower looks stuck over the window, or null when it does not. */
+    static String verdict(Replication before, Replication after, long elapsedNanos) {
+        if (before.appenderCpuNanos() < 0 || after.appenderCpuNanos() < 0 || after.matchIndex() != before.matchIndex()
+                || after.matchIndex() + 1 >= after.leaderNextIndex()) {
+            return null;
+        }
+        double share = (double) (after.appenderCpuNanos() - before.appenderCpuNanos()) / elapsedNanos;
+        if (share < HOT_SHARE) {
+            return null;
+        }
+        return String.format("bucket %d: leader %s has been sending to follower %s for %d s, its appender using %.0f %% of a core, "
+                + "and the follower does not advance (match index %d, next index %d, leader's log ends before %d): "
+                + "replication to it is stuck in Ratis (the follower's log says why it refuses the entries)",
+                after.bucket(), after.leader(), after.follower(), TimeUnit.NANOSECONDS.toSeconds(elapsedNanos), share * 100,
+                after.matchIndex(), after.nextIndex(), after.leaderNextIndex());
+    }
+}
