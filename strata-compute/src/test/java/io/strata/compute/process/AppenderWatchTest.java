@@ -39,6 +39,26 @@ class AppenderWatchTest {
     }
 
     @Test
+    void theLoopIsReportedAlsoWhenALoadedMachineGivesItLittleOfACore() {
+        // the case seen: 63 s of CPU in 317 s, on a machine with a load average of 69
+        follower(0, 3, 0);
+        watch.poll();
+        follower(0, 3, 1_500);
+        assertThat(after(10)).singleElement().asString().contains("15 %");
+
+    }
+
+    @Test
+    void aLoopBelowATenthOfACoreIsNotReported() {
+        follower(0, 3, 0);
+        watch.poll();
+        follower(0, 3, 500);
+        assertThat(after(10)).as("5 %: below the threshold").isEmpty();
+        follower(0, 3, 1_500);
+        assertThat(after(10)).as("10 %: at the threshold").hasSize(1);
+    }
+
+    @Test
     void aBusyFollowerThatAdvancesIsNotReported() {
         follower(100, 5_000, 0);
         watch.poll();
