@@ -257,8 +257,11 @@ public final class BucketGroups implements AutoCloseable {
                 continue;
             }
             DivisionInfo info = division.getInfo();
+            if (!info.isLeader()) {
+                continue;
+            }
             RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
-            if (!info.isLeader() || !role.hasLeaderInfo()) {
+            if (!role.hasLeaderInfo()) {
                 continue;
             }
             List<RaftProtos.ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
@@ -274,17 +277,17 @@ public final class BucketGroups implements AutoCloseable {
             long leaderNext = division.getRaftLog().getNextIndex();
             for (int i = 0; i < followers.size(); i++) {
                 String follower = followers.get(i).getId().getId().toStringUtf8();
-                // Ratis names the thread "<leader>@<group>-><follower>-LogAppender..."
-                String prefix = member + "->" + follower + "-";
-                long cpu = appenderCpu.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue)
-                        .findFirst().orElse(-1);
+                long cpu = appenderCpu.getOrDefault(member + "->" + follower, -1L);
                 replications.add(new AppenderWatch.Replication(entry.getKey(), member, follower, match[i], next[i], leaderNext, cpu));
             }
         }
         return replications;
     }
 
-    /** CPU time so far of this JVM's Ratis log appender threads, by thread name. */
+    /**
+     * CPU time so far of this JVM's Ratis log appender threads, by {@code <leader>@<group>-><follower>}:
+     * Ratis names each such thread that, followed by {@code -LogAppender...}.
+     */
     private static Map<String, Long> appenderThreadCpu() {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> cpu = new HashMap<>();
@@ -292,10 +295,11 @@ public final class BucketGroups implements AutoCloseable {
             return cpu;
         }
         for (java.lang.management.ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (thread != null && thread.getThreadName().contains("LogAppender")) {
+            int end = thread == null ? -1 : thread.getThreadName().indexOf("-LogAppender");
+            if (end > 0) {
                 long nanos = threads.getThreadCpuTime(thread.getThreadId());
                 if (nanos >= 0) {
-                    cpu.put(thread.getThreadName(), nanos);
+                    cpu.put(thread.getThreadName().substring(0, end), nanos);
                 }
             }
         }
