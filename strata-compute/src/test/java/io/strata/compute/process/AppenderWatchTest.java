@@ -45,7 +45,6 @@ class AppenderWatchTest {
         watch.poll();
         follower(0, 3, 1_500);
         assertThat(after(10)).singleElement().asString().contains("15 %");
-
     }
 
     @Test
