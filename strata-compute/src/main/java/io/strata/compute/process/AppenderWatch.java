@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * as matched when there is no previous entry), although what it holds there is term 1's entry.
  * From then on it answers entries from 0 with "already committed, send from 1" and entries
  * from 1 with "your previous entry (term 2, index 0) is not mine, send from 0", without end.
- * It could not be made to happen at will, so this watch says so loudly, with the indices that
- * tell it apart, instead of leaving a silent hot thread.
+ * {@code StrandedFollowerTest} makes it happen at will. The stuck member cures itself
+ * ({@link StrandedFollowerWatch}: its replica is rebuilt empty); this watch says loudly, with
+ * the indices that tell it apart, what the leader sees meanwhile, or if any other case makes the
+ * appender spin.
  *
  * <p>A follower counts as stuck when, over a window of at least {@link #WINDOW_NS}, its appender
  * used at least {@link #HOT_SHARE} of a core (the loop got 10-20 % of one on that loaded machine;
@@ -116,7 +118,8 @@ final class AppenderWatch {
         }
         return String.format("bucket %d: leader %s has been sending to follower %s for %d s, its appender using %.0f %% of a core, "
                 + "and the follower does not advance (match index %d, next index %d, leader's log ends before %d): "
-                + "replication to it is stuck in Ratis (a follower holding another term's entry it counts as committed answers so)",
+                + "replication to it is stuck in Ratis (a follower holding another term's entry it counts as committed answers so, "
+                + "and rebuilds its replica by itself within a minute)",
                 after.bucket(), after.leader(), after.follower(), TimeUnit.NANOSECONDS.toSeconds(elapsedNanos), share * 100,
                 after.matchIndex(), after.nextIndex(), after.leaderNextIndex());
     }

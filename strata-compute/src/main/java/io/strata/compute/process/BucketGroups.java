@@ -119,20 +119,30 @@ public final class BucketGroups implements AutoCloseable {
             }
             RaftGroup group = group(config, bucket);
             // a group whose folder exists (an earlier add that failed half way) is recovered, not formatted
-            boolean format = !Files.isDirectory(storageDir.resolve(group.getGroupId().getUuid().toString()));
-            try {
-                RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
-                        callIds.incrementAndGet(), group, format));
-                if (!reply.isSuccess()) {
-                    LOG.warn("bucket {} could not be added: {}", bucket.id(), reply.getException());
-                    continue;
-                }
-                groups.put(bucket.id(), group.getGroupId());
-                bucketOfGroup.put(group.getGroupId(), bucket.id());
-                LOG.info("replicating bucket {} with {}", bucket.id(), bucket.members());
-            } catch (IOException e) {
-                LOG.warn("bucket {} could not be added: {}", bucket.id(), e.getMessage());
+            add(bucket.id(), group, !Files.isDirectory(groupDir(group.getGroupId())));
+        }
+    }
+
+    private Path groupDir(RaftGroupId group) {
+        return storageDir.resolve(group.getUuid().toString());
+    }
+
+    /** Adds one bucket's group to this server: a new (formatted) replica, or one recovered from its folder. */
+    synchronized boolean add(int bucket, RaftGroup group, boolean format) {
+        try {
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
+                    callIds.incrementAndGet(), group, format));
+            if (!reply.isSuccess()) {
+                LOG.warn("bucket {} could not be added: {}", bucket, reply.getException());
+                return false;
             }
+            groups.put(bucket, group.getGroupId());
+            bucketOfGroup.put(group.getGroupId(), bucket);
+            LOG.info("replicating bucket {} with {}", bucket, group.getPeers().stream().map(RaftPeer::getId).toList());
+            return true;
+        } catch (IOException e) {
+            LOG.warn("bucket {} could not be added: {}", bucket, e.getMessage());
+            return false;
         }
     }
 
@@ -150,7 +160,8 @@ public final class BucketGroups implements AutoCloseable {
         return new java.util.TreeSet<>(groups.keySet());
     }
 
-    private DivisionInfo info(int bucket) {
+    /** This server's replica of the bucket, or null when it has none (now). */
+    RaftServer.Division division(int bucket) {
         RaftGroupId group;
         synchronized (this) {
             group = groups.get(bucket);
@@ -159,10 +170,15 @@ public final class BucketGroups implements AutoCloseable {
             return null;
         }
         try {
-            return server.getDivision(group).getInfo();
+            return server.getDivision(group);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private DivisionInfo info(int bucket) {
+        RaftServer.Division division = division(bucket);
+        return division == null ? null : division.getInfo();
     }
 
     /** True when this process leads the bucket and has applied everything its predecessors committed. */
@@ -180,18 +196,6 @@ public final class BucketGroups implements AutoCloseable {
     public long term(int bucket) {
         DivisionInfo info = info(bucket);
         return info == null ? 0 : info.getCurrentTerm();
-    }
-
-    public StateMachine stateMachine(int bucket) {
-        RaftGroupId group;
-        synchronized (this) {
-            group = groups.get(bucket);
-        }
-        try {
-            return group == null ? null : server.getDivision(group).getStateMachine();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** Replicates a command through this (leading) replica; completes with the state machine's answer. */
@@ -282,6 +286,63 @@ public final class BucketGroups implements AutoCloseable {
             }
         }
         return replications;
+    }
+
+    /** This process's follower replicas as {@link StrandedFollowerWatch} reads them. */
+    List<StrandedFollowerWatch.Follower> followers() {
+        Map<Integer, RaftGroupId> replicated;
+        synchronized (this) {
+            replicated = new HashMap<>(groups);
+        }
+        List<StrandedFollowerWatch.Follower> followers = new ArrayList<>();
+        for (int bucket : replicated.keySet()) {
+            RaftServer.Division division = division(bucket);
+            if (division == null || !division.getInfo().isFollower()) {
+                continue;
+            }
+            RaftProtos.RoleInfoProto role = division.getInfo().getRoleInfoProto();
+            long leaderSilentMs = role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()
+                    ? role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;
+            org.apache.ratis.server.raftlog.RaftLog log = division.getRaftLog();
+            org.apache.ratis.server.protocol.TermIndex first = log.getTermIndex(0);
+            followers.add(new StrandedFollowerWatch.Follower(bucket, division.getMemberId().toString(),
+                    division.getInfo().getCurrentTerm(), log.getNextIndex(), first == null ? -1 : first.getTerm(),
+                    log.getLastCommittedIndex(), leaderSilentMs));
+        }
+        return followers;
+    }
+
+    /**
+     * Throws this process's replica of the bucket away and joins the group again with an empty
+     * log, under the group's current configuration; its leader then sends it everything (see
+     * {@link StrandedFollowerWatch} for when this is safe). The bucket stays in this process's
+     * list throughout, so {@link #reconcile} does not add it meanwhile.
+     */
+    boolean rebuild(int bucket) {
+        RaftServer.Division division = division(bucket);
+        if (division == null) {
+            return false;
+        }
+        RaftGroup group = division.getGroup();
+        try {
+            RaftClientReply removed = server.groupManagement(GroupManagementRequest.newRemove(clientId, server.getId(),
+                    callIds.incrementAndGet(), group.getGroupId(), true, false));
+            if (!removed.isSuccess()) {
+                LOG.warn("bucket {}: the replica to rebuild could not be removed: {}", bucket, removed.getException());
+                return false;
+            }
+        } catch (IOException e) {
+            LOG.warn("bucket {}: the replica to rebuild could not be removed: {}", bucket, e.getMessage());
+            return false;
+        }
+        boolean added = add(bucket, group, true);
+        LOG.info("bucket {}: replica {} {}", bucket, division.getMemberId(), added ? "rebuilt empty" : "removed, not added again yet");
+        if (!added) {
+            synchronized (this) {
+                groups.remove(bucket); // reconcile adds it again
+            }
+        }
+        return added;
     }
 
     /**

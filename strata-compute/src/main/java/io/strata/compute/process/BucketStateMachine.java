@@ -43,6 +43,7 @@ public final class BucketStateMachine extends BaseStateMachine {
     private final int bucketCount;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private BucketState state;
+    private volatile boolean closed;
 
     public BucketStateMachine(int bucket, int bucketCount) {
         this.bucket = bucket;
@@ -57,6 +58,17 @@ public final class BucketStateMachine extends BaseStateMachine {
     /** Runs a read-only query against the current state. */
     public synchronized <T> T read(Function<BucketState, T> query) {
         return query.apply(state);
+    }
+
+    /** Ratis closed this replica (its group was removed from the server): a new one needs a new machine. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        super.close();
     }
 
     /** The read barrier's query: its answer is only that the replica is current (see ReadBarriers). */

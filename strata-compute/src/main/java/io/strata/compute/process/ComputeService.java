@@ -142,7 +142,8 @@ public final class ComputeService implements ProcessService {
         groups = new BucketGroups(processId(), config.clusterId(),
                 context.dataDir().resolve("buckets-slot" + context.slot()), container.address(),
                 ProcessIds.raftPort(container.basePort(), context.slot()),
-                bucket -> machines.computeIfAbsent(bucket, b -> new BucketStateMachine(b, bucketCount)));
+                // a replica added again (rebuilt) gets a new machine: Ratis closed the old one
+                bucket -> machines.compute(bucket, (b, old) -> old == null || old.isClosed() ? new BucketStateMachine(b, bucketCount) : old));
         groups.start();
         readBarriers = new ReadBarriers(groups::readBarrier, context::execute);
         writes = new WritePath(this);

@@ -41,6 +41,7 @@ final class Housekeeping {
     private final Repairs repairs;
     private final LingeringGrace lingering;
     private final AppenderWatch appenders;
+    private final StrandedFollowerWatch strandedFollowers;
     private final Map<Integer, Long> fencedTerms = new HashMap<>();
     private final Set<Integer> fencing = new HashSet<>();
     private final Map<String, List<Consumer<Grant>>> pendingLeases = new HashMap<>();
@@ -55,6 +56,9 @@ final class Housekeeping {
         this.repairs = new Repairs(service);
         this.lingering = new LingeringGrace(service);
         this.appenders = new AppenderWatch(service.groups()::replications, service.context().clock());
+        // a rebuild removes and adds a Ratis group (folders, threads): off this process's thread
+        this.strandedFollowers = new StrandedFollowerWatch(service.groups()::followers, service.context().clock(),
+                bucket -> Thread.ofVirtual().name("rebuild-bucket-" + bucket).start(() -> service.groups().rebuild(bucket)));
     }
 
     boolean isFenced(int bucket) {
@@ -75,6 +79,7 @@ final class Housekeeping {
         if (now >= nextWatchNanos) {
             nextWatchNanos = now + WATCH_PERIOD_NS;
             appenders.poll();
+            strandedFollowers.poll();
         }
         for (int bucket : service.groups().buckets()) {
             if (!service.groups().isLeader(bucket)) {
