@@ -27,11 +27,11 @@ import java.util.function.Supplier;
  * <p><b>What is cached.</b> A path walk asks for every directory on the path by name (LOOKUP; two
  * bucket calls when the directory lives in another bucket than its parent) and, since mounts check
  * permissions in the kernel (default_permissions), for its attributes (GETATTR): with nothing
- * cached a create two folders down cost 11 requests, 8 of them these. So the kernel may keep
- * directories' names and attributes for {@link #CACHE_NS}. And every read asked the file's
- * bucket where its bytes are before reading them from the drives; a mount now keeps those
- * layouts ({@link LayoutCache}). The names and attributes of everything but directories are
- * still not cached (timeouts 0).
+ * cached a create two folders down cost 11 requests, 8 of them these; and a {@code stat(2)} of
+ * a file costs a LOOKUP every time. So the kernel may keep names and attributes (of files,
+ * directories, links alike) for {@link #CACHE_NS}. And every read asked the file's bucket where
+ * its bytes are before reading them from the drives; a mount now keeps those layouts
+ * ({@link LayoutCache}).
  *
  * <p><b>Coherence.</b> A mount that changed an inode (a name created, removed or renamed in a
  * directory, attributes set, bytes written) tells every mount of the filesystem before it answers
@@ -39,11 +39,14 @@ import java.util.function.Supplier;
  * attributes through {@code FUSE_NOTIFY_INVAL_INODE}, which takes no lock in the kernel, so it is
  * safe on this thread) and sends {@link FrontendFrames#INODES_CHANGED} to every other frontend
  * process, which does the same and answers. A name that no longer leads to the directory it led
- * to (rmdir, rename) is dropped too ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent
+ * to (unlink, rmdir, rename) is dropped too ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent
  * in the kernel, which an operation in that directory may hold while it waits for this process,
  * so it runs on a thread of its own, and never on the mount that made the change (its kernel moved
  * the name itself, and holds that lock). So an operation that starts after a change was
- * acknowledged sees it through any mount, as before.
+ * acknowledged sees it through any mount, as before. One thing is not dropped: an unlink through
+ * one mount names the directory and the name, not the inode, so another mount that holds the
+ * attributes of a file with more than one name may show its old link count and change time
+ * through the other names for up to {@link #CACHE_NS}.
  *
  * <p><b>Races.</b> An answer a bucket gave before the change may reach this process after the
  * notice: what was asked of an inode dropped since the request left is not cached (each inode's
@@ -163,12 +166,11 @@ public final class CacheCoherence {
     }
 
     /**
-     * How long the kernel may keep the attributes of {@code ino} (of {@code type}, as buckets name
-     * types, in filesystem {@code fsId}) from an answer to a request {@code asked}: what is left of
-     * {@link #CACHE_NS} since the request left, for directories.
+     * How long the kernel may keep the attributes of {@code ino} (in filesystem {@code fsId}) from
+     * an answer to a request {@code asked}: what is left of {@link #CACHE_NS} since the request left.
      */
-    public long attrTimeoutNanos(int fsId, long ino, String type, Asked asked) {
-        return "DIR".equals(type) && mayCache(fsId, ino, asked) ? freshNanos(asked) : 0;
+    public long attrTimeoutNanos(int fsId, long ino, Asked asked) {
+        return mayCache(fsId, ino, asked) ? freshNanos(asked) : 0;
     }
 
     /** Whether what a request {@code asked} learnt of {@code ino} (of filesystem {@code fsId}) may be kept, for what is left of {@link #CACHE_NS}. */
@@ -183,13 +185,13 @@ public final class CacheCoherence {
 
     /**
      * How long the kernel may keep the name that leads from {@code parent} to {@code ino}, from an
-     * answer to a request {@code asked}: names of directories only.
+     * answer to a request {@code asked}.
      */
-    public long entryTimeoutNanos(int fsId, long parent, long ino, String type, Asked asked) {
+    public long entryTimeoutNanos(int fsId, long parent, long ino, Asked asked) {
         if (stamps[slot(parent)] > asked.generation()) {
             return 0;
         }
-        return attrTimeoutNanos(fsId, ino, type, asked);
+        return attrTimeoutNanos(fsId, ino, asked);
     }
 
     private boolean quietPassed(int fsId) {

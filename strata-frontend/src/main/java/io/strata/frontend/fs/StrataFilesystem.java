@@ -43,15 +43,13 @@ import java.util.function.IntConsumer;
  * the bucket that owns the inode (or reads chunks from drives) and replies when the answer comes.
  * Nothing here blocks a thread: the reply is completed from the frontend's duty cycle.
  *
- * <p>Names and attributes of anything but directories are not cached by the kernel (timeouts 0)
- * and files are opened with direct IO. Directories' names and attributes are cached by the
- * kernel, and the layouts of files by the mount ({@link LayoutCache}), and every change is
+ * <p>Files are opened with direct IO. Names and attributes are cached by the kernel, and the
+ * layouts of files by the mount ({@link LayoutCache}), and every change is
  * announced to every mount before it is acknowledged ({@link CacheCoherence}): a write
  * acknowledged through one mount is seen by a read that starts afterwards through any other.
  */
 public final class StrataFilesystem implements FuseFilesystem {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StrataFilesystem.class);
-    private static final long ENTRY_TIMEOUT_NS = 0;
     private static final int READDIR_PAGE = 256;
     private static final int MAX_STALE_RETRIES = 8;
     private static final int O_TRUNC = 01000;
@@ -181,12 +179,12 @@ public final class StrataFilesystem implements FuseFilesystem {
 
     /** An entry for the kernel, its name and attributes cached as {@link CacheCoherence} allows. */
     private io.strata.fuse.Entry entry(long parentIno, BucketResults.Attrs attrs, CacheCoherence.Asked asked) {
-        return inodes.entry(attrs, coherence.entryTimeoutNanos(fsId, parentIno, attrs.ino(), attrs.type(), asked),
+        return inodes.entry(attrs, coherence.entryTimeoutNanos(fsId, parentIno, attrs.ino(), asked),
                 attrTimeout(attrs, asked));
     }
 
     private long attrTimeout(BucketResults.Attrs attrs, CacheCoherence.Asked asked) {
-        return coherence.attrTimeoutNanos(fsId, attrs.ino(), attrs.type(), asked);
+        return coherence.attrTimeoutNanos(fsId, attrs.ino(), asked);
     }
 
     /** Runs {@code then} once every mount was told that these inodes changed. */
@@ -262,8 +260,9 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, dir,
-                result -> reply.ok()));
+        List<FrontendFrames.Name> names = List.of(new FrontendFrames.Name(dir, name));
+        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, names,
+                new long[] {dir}, result -> reply.ok()));
     }
 
     @Override
@@ -289,8 +288,10 @@ public final class StrataFilesystem implements FuseFilesystem {
         long dir = inodes.ino(newParent);
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = coherence.asked();
-            change(new BucketRequest.Link(caller(request), inodes.ino(nodeId), dir, newName), reply, BucketResults.Attrs.class, dir,
-                    attrs -> reply.entry(entry(dir, attrs, asked)));
+            long ino = inodes.ino(nodeId);
+            // the file's link count and change time change too
+            change(new BucketRequest.Link(caller(request), ino, dir, newName), reply, BucketResults.Attrs.class, List.of(),
+                    new long[] {dir, ino}, attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -323,17 +324,20 @@ public final class StrataFilesystem implements FuseFilesystem {
         boolean exclusive = (openFlags & O_EXCL) != 0;
         // one commit creates (or finds) the file and opens it under the handle
         long dir = inodes.ino(parent);
-        onFrontend(reply, () -> change(new BucketRequest.Create(caller(request), dir, name, "FILE",
+        onFrontend(reply, () -> {
+            CacheCoherence.Asked asked = coherence.asked();
+            change(new BucketRequest.Create(caller(request), dir, name, "FILE",
                 (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, dir, attrs -> {
                     java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
-                            inodes.entry(entry, ENTRY_TIMEOUT_NS, 0), handle, FuseProtocol.FOPEN_DIRECT_IO);
+                            entry(dir, entry, asked), handle, FuseProtocol.FOPEN_DIRECT_IO);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
                         // an existing file was found: its truncation is a change of its own
                         change(truncate(request, attrs.ino()), reply, BucketResults.Attrs.class, attrs.ino(), created);
                     } else {
                         created.accept(attrs);
                     }
-                }));
+                });
+        });
     }
 
     @Override
@@ -512,36 +516,38 @@ public final class StrataFilesystem implements FuseFilesystem {
      */
     private void listDirectory(Request request, long nodeId, long offset, DirectoryReply reply) {
         long dir = inodes.ino(nodeId);
+        CacheCoherence.Asked asked = coherence.asked();
         call(new BucketRequest.GetAttr(caller(request), dir), reply, BucketResults.Attrs.class, self -> {
-            if (offset < 1 && !addEntry(reply, ".", self, 1)) {
+            if (offset < 1 && !addEntry(reply, ".", self, 1, dir, asked)) {
                 reply.ok();
                 return;
             }
-            if (offset < 2 && !addEntry(reply, "..", self, 2)) {
+            if (offset < 2 && !addEntry(reply, "..", self, 2, dir, asked)) {
                 reply.ok();
                 return;
             }
             long after = Math.max(0, offset - 2);
             call(new BucketRequest.Readdir(caller(request), dir, after, READDIR_PAGE, reply.isPlus()), reply,
-                    BucketResults.DirPage.class, page -> fillPage(request, page, 0, reply));
+                    BucketResults.DirPage.class, page -> fillPage(request, dir, asked, page, 0, reply));
         });
     }
 
-    private void fillPage(Request request, BucketResults.DirPage page, int index, DirectoryReply reply) {
+    private void fillPage(Request request, long dir, CacheCoherence.Asked asked, BucketResults.DirPage page, int index,
+            DirectoryReply reply) {
         for (int i = index; i < page.entries().size(); i++) {
             BucketResults.DirEntry entry = page.entries().get(i);
             if (reply.isPlus() && entry.attrs() == null) {
                 int next = i;
                 call(new BucketRequest.GetAttr(caller(request), entry.ino()), reply, BucketResults.Attrs.class, attrs -> {
-                    if (addEntry(reply, entry.name(), attrs, entry.cookie() + 2)) {
-                        fillPage(request, page, next + 1, reply);
+                    if (addEntry(reply, entry.name(), attrs, entry.cookie() + 2, dir, asked)) {
+                        fillPage(request, dir, asked, page, next + 1, reply);
                     } else {
                         reply.ok();
                     }
                 });
                 return;
             }
-            boolean added = entry.attrs() != null ? addEntry(reply, entry.name(), entry.attrs(), entry.cookie() + 2)
+            boolean added = entry.attrs() != null ? addEntry(reply, entry.name(), entry.attrs(), entry.cookie() + 2, dir, asked)
                     : reply.add(entry.name(), inodes.nodeId(entry.ino()), Inodes.typeBits(entry.type()), entry.cookie() + 2);
             if (!added) {
                 break;
@@ -550,11 +556,12 @@ public final class StrataFilesystem implements FuseFilesystem {
         reply.ok();
     }
 
-    private boolean addEntry(DirectoryReply reply, String name, BucketResults.Attrs attrs, long nextOffset) {
+    /** One entry of directory {@code dir}; with attributes (READDIRPLUS), cached as a lookup's answer would be. */
+    private boolean addEntry(DirectoryReply reply, String name, BucketResults.Attrs attrs, long nextOffset, long dir,
+            CacheCoherence.Asked asked) {
         if (reply.isPlus()) {
             boolean dotted = name.equals(".") || name.equals("..");
-            return reply.addPlus(name, dotted ? io.strata.fuse.Entry.negative(0)
-                    : inodes.entry(attrs, ENTRY_TIMEOUT_NS, 0), nextOffset);
+            return reply.addPlus(name, dotted ? io.strata.fuse.Entry.negative(0) : entry(dir, attrs, asked), nextOffset);
         }
         return reply.add(name, inodes.nodeId(attrs.ino()), Inodes.typeBits(attrs.type()), nextOffset);
     }

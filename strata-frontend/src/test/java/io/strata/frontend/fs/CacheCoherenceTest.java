@@ -119,16 +119,14 @@ class CacheCoherenceTest {
     }
 
     @Test
-    void onlyDirectoriesAreCachedAndOnlyOnceTheMountHasSettled() {
+    void namesAndAttributesAreCachedOnlyOnceTheMountHasSettled() {
         mounted(1);
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).as("a mount just begun").isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, coherence.asked())).as("a mount just begun").isZero();
         settle();
         CacheCoherence.Asked asked = coherence.asked();
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS);
-        assertThat(coherence.entryTimeoutNanos(FS, OTHER_DIR, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS);
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "FILE", asked)).isZero();
-        assertThat(coherence.entryTimeoutNanos(FS, OTHER_DIR, DIR, "SYMLINK", asked)).isZero();
-        assertThat(coherence.attrTimeoutNanos(FS + 1, DIR, "DIR", asked)).as("a filesystem not mounted here").isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, asked)).isEqualTo(CacheCoherence.CACHE_NS);
+        assertThat(coherence.entryTimeoutNanos(FS, OTHER_DIR, DIR, asked)).isEqualTo(CacheCoherence.CACHE_NS);
+        assertThat(coherence.attrTimeoutNanos(FS + 1, DIR, asked)).as("a filesystem not mounted here").isZero();
     }
 
     @Test
@@ -137,10 +135,10 @@ class CacheCoherenceTest {
         settle();
         CacheCoherence.Asked asked = coherence.asked();
         clock.advance(300, TimeUnit.MILLISECONDS);
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isEqualTo(CacheCoherence.CACHE_NS - TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, asked)).isEqualTo(CacheCoherence.CACHE_NS - TimeUnit.MILLISECONDS.toNanos(300));
         assertThat(coherence.mayCache(FS, DIR, asked)).isTrue();
         clock.advance(CacheCoherence.CACHE_NS, TimeUnit.NANOSECONDS);
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).as("an answer that took longer than caches last").isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, asked)).as("an answer that took longer than caches last").isZero();
         assertThat(coherence.mayCache(FS, DIR, asked)).isFalse();
     }
 
@@ -149,9 +147,9 @@ class CacheCoherenceTest {
         mounted(1);
         settle();
         config.set(cluster(RELEASE, "0.9", RELEASE));
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, coherence.asked())).isZero();
         config.set(cluster(RELEASE, RELEASE, RELEASE));
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).isEqualTo(CacheCoherence.CACHE_NS);
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, coherence.asked())).isEqualTo(CacheCoherence.CACHE_NS);
     }
 
     @Test
@@ -237,14 +235,14 @@ class CacheCoherenceTest {
         settle();
         CacheCoherence.Asked asked = coherence.asked();
         coherence.changed(FS, 1, new long[] {DIR}, List.of(), () -> { });
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", asked)).isZero();
-        assertThat(coherence.entryTimeoutNanos(FS, DIR, OTHER_DIR, "DIR", asked)).as("a name in the changed directory").isZero();
-        assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, "DIR", asked)).as("another directory").isEqualTo(CacheCoherence.CACHE_NS);
-        assertThat(coherence.attrTimeoutNanos(FS, DIR, "DIR", coherence.asked())).as("asked after the change")
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, asked)).isZero();
+        assertThat(coherence.entryTimeoutNanos(FS, DIR, OTHER_DIR, asked)).as("a name in the changed directory").isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, asked)).as("another directory").isEqualTo(CacheCoherence.CACHE_NS);
+        assertThat(coherence.attrTimeoutNanos(FS, DIR, coherence.asked())).as("asked after the change")
                 .isEqualTo(CacheCoherence.CACHE_NS);
         CacheCoherence.Asked before = coherence.asked();
         coherence.onNotice(FrontendFrames.encode(new FrontendFrames.InodesChanged(FS, new long[] {OTHER_DIR}, List.of())), seen -> { });
-        assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, "DIR", before)).as("changed through another frontend").isZero();
+        assertThat(coherence.attrTimeoutNanos(FS, OTHER_DIR, before)).as("changed through another frontend").isZero();
     }
 
     @Test

@@ -316,6 +316,45 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         assertBytes(Files.readAllBytes(b("f")), data, "a private mapping's writes stay private");
     }
 
+    /**
+     * A mount keeps the names and attributes it learnt for a moment; none of that may outlive a
+     * change made through the other mount. Each change below follows a look through mount B
+     * that lets it cache what it then shows.
+     */
+    @Test
+    void whatAMountKnowsOfAFileDoesNotOutliveAChangeThroughTheOther() throws Exception {
+        Files.write(a("known"), pattern(16, 1000));
+        sh("chmod", "644", a("known").toString());
+        Thread.sleep(3500); // a mount caches nothing in its first 3 s (CacheCoherence.QUIET_NS)
+        assertThat(Files.size(b("known"))).isEqualTo(1000);
+        writeAt(a("known"), 5000, pattern(17, 100));
+        assertThat(Files.size(b("known"))).as("the size after a write through A").isEqualTo(5100);
+        assertThat(mode(b("known")) & 0777).isEqualTo(0644);
+        assertThat(sh("ls", "-l", workB().toString())).contains("-rw-r--r--"); // READDIRPLUS hands attributes out too
+        sh("chmod", "600", a("known").toString());
+        assertThat(mode(b("known")) & 0777).as("the mode after chmod through A").isEqualTo(0600);
+        assertThat(nlink(b("known"))).isEqualTo(1);
+        Files.createLink(a("second"), a("known"));
+        assertThat(nlink(b("known"))).as("the link count after a link through A").isEqualTo(2);
+        assertThat(Files.exists(b("second"))).isTrue();
+        Files.delete(a("second"));
+        assertThat(Files.exists(b("second"))).as("a name unlinked through A").isFalse();
+        assertThat(Files.size(b("known"))).isEqualTo(5100);
+        Files.move(a("known"), a("moved"));
+        assertThat(Files.exists(b("known"))).as("a name renamed away through A").isFalse();
+        assertThat(Files.size(b("moved"))).isEqualTo(5100);
+        Files.writeString(a("replacement"), "replaces moved");
+        assertThat(Files.size(b("moved"))).isEqualTo(5100);
+        Files.move(a("replacement"), a("moved"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readString(b("moved"))).as("a name replaced by a rename through A").isEqualTo("replaces moved");
+        try (FileChannel channel = FileChannel.open(a("moved"), StandardOpenOption.WRITE)) {
+            channel.truncate(3);
+        }
+        assertThat(Files.size(b("moved"))).as("the size after a truncate through A").isEqualTo(3);
+        Files.delete(a("moved"));
+        assertThat(Files.exists(b("moved"))).as("the last name unlinked through A").isFalse();
+    }
+
     /** A mount may read ahead of a sequential reader; what it read ahead must not outlive a change. */
     @Test
     void aSequentialReaderSeesWhatIsWrittenMeanwhileThroughEitherMount() throws Exception {
