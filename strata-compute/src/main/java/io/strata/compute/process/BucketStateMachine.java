@@ -5,6 +5,7 @@ import io.strata.compute.bucket.BucketCommand;
 import io.strata.compute.bucket.BucketState;
 import io.strata.compute.bucket.CommandResult;
 import io.strata.compute.bucket.FsException;
+import io.strata.control.raft.SnapshotFileStateMachine;
 import io.strata.runtime.SafeFiles;
 import java.io.File;
 import java.io.IOException;
@@ -15,13 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -36,12 +32,11 @@ import org.slf4j.LoggerFactory;
  * layouts) through {@link #read}, which takes the same lock, so a reader sees one command's
  * effects entirely or not at all.
  */
-public final class BucketStateMachine extends BaseStateMachine {
+public final class BucketStateMachine extends SnapshotFileStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(BucketStateMachine.class);
 
     private final int bucket;
     private final int bucketCount;
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private BucketState state;
     private volatile boolean closed;
 
@@ -78,26 +73,7 @@ public final class BucketStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
-        return storage;
-    }
-
-    @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        load(storage.loadLatestSnapshot());
-    }
-
-    @Override
-    public void reinitialize() throws IOException {
-        load(storage.loadLatestSnapshot());
-    }
-
-    private synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
-        if (snapshot == null) {
-            return;
-        }
+    protected synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
         state = BucketState.restore(Files.readAllBytes(snapshot.getFile().getPath()));
         setLastAppliedTermIndex(snapshot.getTermIndex());
         LOG.info("bucket {} restored from snapshot {}", bucket, snapshot.getTermIndex());
@@ -114,8 +90,9 @@ public final class BucketStateMachine extends BaseStateMachine {
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
-        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File file = getStateMachineStorage().getSnapshotFile(last.getTerm(), last.getIndex());
         SafeFiles.writeAtomically(file.toPath(), bytes);
+        saveDigest(file);
         return last.getIndex();
     }
 

@@ -12,13 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -29,10 +24,9 @@ import org.slf4j.LoggerFactory;
  * JSON; applying one replaces the immutable {@link ControlState} whole, so a reader on any
  * thread sees one complete revision or the next. Snapshots are the state as JSON.
  */
-public final class ConfigStateMachine extends BaseStateMachine {
+public final class ConfigStateMachine extends SnapshotFileStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigStateMachine.class);
 
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Consumer<ControlState> onChange;
     private volatile ControlState state = ControlState.empty();
 
@@ -45,26 +39,7 @@ public final class ConfigStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
-        return storage;
-    }
-
-    @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        loadSnapshot(storage.loadLatestSnapshot());
-    }
-
-    @Override
-    public void reinitialize() throws IOException {
-        loadSnapshot(storage.loadLatestSnapshot());
-    }
-
-    private void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
-        if (snapshot == null) {
-            return;
-        }
+    protected void load(SingleFileSnapshotInfo snapshot) throws IOException {
         File file = snapshot.getFile().getPath().toFile();
         state = Json.fromBytes(Files.readAllBytes(file.toPath()), ControlState.class);
         setLastAppliedTermIndex(snapshot.getTermIndex());
@@ -79,8 +54,9 @@ public final class ConfigStateMachine extends BaseStateMachine {
         if (last == null || last.getIndex() < 0) {
             return RaftLog_INVALID;
         }
-        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File file = getStateMachineStorage().getSnapshotFile(last.getTerm(), last.getIndex());
         io.strata.runtime.SafeFiles.writeSecret(file.toPath(), Json.toBytes(current));
+        saveDigest(file);
         return last.getIndex();
     }
 
