@@ -29,18 +29,19 @@ import java.util.function.Supplier;
  * permissions in the kernel (default_permissions), for its attributes (GETATTR): with nothing
  * cached a create two folders down cost 11 requests, 8 of them these; and a {@code stat(2)} of
  * a file costs a LOOKUP every time. So the kernel may keep names and attributes (of files,
- * directories, links alike) for {@link #CACHE_NS}. And every read asked the file's bucket where
- * its bytes are before reading them from the drives; a mount now keeps those layouts
- * ({@link LayoutCache}).
+ * directories, links alike), and that a name is not there (a negative entry: a program that
+ * searches a path for a file asks for many), for {@link #CACHE_NS}. And every read asked the
+ * file's bucket where its bytes are before reading them from the drives; a mount now keeps those
+ * layouts ({@link LayoutCache}).
  *
  * <p><b>Coherence.</b> A mount that changed an inode (a name created, removed or renamed in a
  * directory, attributes set, bytes written) tells every mount of the filesystem before it answers
  * its kernel: this process drops the inode from its own mounts (their layouts, and the kernel's
  * attributes through {@code FUSE_NOTIFY_INVAL_INODE}, which takes no lock in the kernel, so it is
  * safe on this thread) and sends {@link FrontendFrames#INODES_CHANGED} to every other frontend
- * process, which does the same and answers. A name that no longer leads to the directory it led
- * to (unlink, rmdir, rename) is dropped too ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent
- * in the kernel, which an operation in that directory may hold while it waits for this process,
+ * process, which does the same and answers. A name that now leads elsewhere, or nowhere, or
+ * somewhere where it led nowhere (unlink, rmdir, rename, create, mkdir, link) is dropped too
+ * ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent in the kernel, which an operation in that directory may hold while it waits for this process,
  * so it runs on a thread of its own, and never on the mount that made the change (its kernel moved
  * the name itself, and holds that lock). So an operation that starts after a change was
  * acknowledged sees it through any mount, as before. One thing is not dropped: an unlink through

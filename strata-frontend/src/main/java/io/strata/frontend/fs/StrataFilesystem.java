@@ -171,9 +171,18 @@ public final class StrataFilesystem implements FuseFilesystem {
     public void lookup(Request request, long parent, String name, EntryReply reply) {
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = coherence.asked();
-            call(new BucketRequest.Lookup(caller(request), inodes.ino(parent), name), reply,
-                    BucketResults.Entry.class, entry -> withAttrs(request, entry, reply,
-                            attrs -> reply.entry(entry(inodes.ino(parent), attrs, asked))));
+            long dir = inodes.ino(parent);
+            // a name that is not there is cached too (a negative entry): every change that
+            // creates a name drops it on every other mount, as a removal does
+            call(new BucketRequest.Lookup(caller(request), dir, name), BucketResults.Entry.class,
+                    entry -> withAttrs(request, entry, reply, attrs -> reply.entry(entry(dir, attrs, asked))), null,
+                    errno -> {
+                        if (errno == ENOENT) {
+                            reply.entry(io.strata.fuse.Entry.negative(coherence.entryTimeoutNanos(fsId, dir, dir, asked)));
+                        } else {
+                            reply.error(errno);
+                        }
+                    }, reply::isCompleted);
         });
     }
 
@@ -238,7 +247,8 @@ public final class StrataFilesystem implements FuseFilesystem {
             CacheCoherence.Asked asked = coherence.asked();
             long dir = inodes.ino(parent);
             change(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
-                    BucketResults.Attrs.class, dir, attrs -> reply.entry(entry(dir, attrs, asked)));
+                    BucketResults.Attrs.class, List.of(new FrontendFrames.Name(dir, name)), new long[] {dir},
+                    attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -290,8 +300,8 @@ public final class StrataFilesystem implements FuseFilesystem {
             CacheCoherence.Asked asked = coherence.asked();
             long ino = inodes.ino(nodeId);
             // the file's link count and change time change too
-            change(new BucketRequest.Link(caller(request), ino, dir, newName), reply, BucketResults.Attrs.class, List.of(),
-                    new long[] {dir, ino}, attrs -> reply.entry(entry(dir, attrs, asked)));
+            change(new BucketRequest.Link(caller(request), ino, dir, newName), reply, BucketResults.Attrs.class,
+                    List.of(new FrontendFrames.Name(dir, newName)), new long[] {dir, ino}, attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -327,7 +337,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = coherence.asked();
             change(new BucketRequest.Create(caller(request), dir, name, "FILE",
-                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, dir, attrs -> {
+                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class,
+                List.of(new FrontendFrames.Name(dir, name)), new long[] {dir}, attrs -> {
                     java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
                             entry(dir, entry, asked), handle, FuseProtocol.FOPEN_DIRECT_IO);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {

@@ -334,6 +334,7 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         sh("chmod", "600", a("known").toString());
         assertThat(mode(b("known")) & 0777).as("the mode after chmod through A").isEqualTo(0600);
         assertThat(nlink(b("known"))).isEqualTo(1);
+        assertThat(Files.exists(b("second"))).isFalse(); // a name that is not there is cached too
         Files.createLink(a("second"), a("known"));
         assertThat(nlink(b("known"))).as("the link count after a link through A").isEqualTo(2);
         assertThat(Files.exists(b("second"))).isTrue();
@@ -353,6 +354,16 @@ public abstract class PosixFileChecks extends PosixSuiteBase {
         assertThat(Files.size(b("moved"))).as("the size after a truncate through A").isEqualTo(3);
         Files.delete(a("moved"));
         assertThat(Files.exists(b("moved"))).as("the last name unlinked through A").isFalse();
+        // names that were not there, created through A
+        assertThat(Files.exists(b("moved"))).isFalse();
+        Files.writeString(a("moved"), "again");
+        assertThat(Files.readString(b("moved"))).as("a file created through A under a name B found missing").isEqualTo("again");
+        assertThat(Files.exists(b("folder"))).isFalse();
+        Files.createDirectory(a("folder"));
+        assertThat(Files.isDirectory(b("folder"))).as("a directory made through A").isTrue();
+        assertThat(Files.exists(b("link"))).isFalse();
+        Files.createSymbolicLink(a("link"), a("moved").getFileName());
+        assertThat(Files.readString(b("link"))).as("a symbolic link made through A").isEqualTo("again");
     }
 
     /** A mount may read ahead of a sequential reader; what it read ahead must not outlive a change. */
