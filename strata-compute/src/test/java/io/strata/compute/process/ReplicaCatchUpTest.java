@@ -41,9 +41,16 @@ class ReplicaCatchUpTest {
         // a new term closes the log's segment (Ratis purges whole closed segments only); the new
         // leader's snapshot then lets it purge them (Ratis purges in steps of 1024 entries)
         int other = 3 - away - replicas.indexOf(leader);
-        leader.transferLeadership(BUCKET, replicas.processId(other), 10_000);
-        leader = replicas.leader();
-        assertThat(replicas.indexOf(leader)).isEqualTo(other);
+        BucketGroups from = leader;
+        BucketGroups to = replicas.servers().get(other);
+        from.transferLeadership(BUCKET, replicas.processId(other), 10_000);
+        BucketReplicas.await("leadership moved", 30, () -> {
+            if (!to.isLeader(BUCKET) && from.isLeader(BUCKET)) {
+                from.transferLeadership(BUCKET, replicas.processId(other), 5_000); // asked again on a slow machine
+            }
+            return to.isLeader(BUCKET);
+        });
+        leader = to;
         RaftServer.Division leading = leader.division(BUCKET);
         RaftClientReply snapshot = leading.getRaftServer().snapshotManagement(SnapshotManagementRequest.newCreate(
                 ClientId.randomId(), leading.getId(), leading.getGroup().getGroupId(), 1, 10_000));
