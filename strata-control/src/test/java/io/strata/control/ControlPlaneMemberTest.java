@@ -106,4 +106,66 @@ class ControlPlaneMemberTest {
         await(() -> back.state().config().container(leader.containerId()).health() == Health.DOWN);
         assertThat(back.state().config().revision()).isEqualTo(rest.getFirst().state().config().revision());
     }
+
+    /**
+     * A member that returns after the leader purged the log entries it lacks is sent the leader's
+     * snapshot (Ratis's install pauses the state machine and checks that it went through PAUSED).
+     */
+    @Test
+    void aMemberBackAfterTheLogWasPurgedCatchesUpFromASnapshot() throws Exception {
+        for (int id = 0; id < 3; id++) {
+            endpoints.add(new MemberEndpoint(id, "server" + (id + 1), "127.0.0.1", 0, freePort()));
+        }
+        List<ControlPlaneMember> members = new ArrayList<>();
+        for (int id = 0; id < 3; id++) {
+            members.add(start(id));
+        }
+        members.getFirst().submit(new ConfigCommand.CreateCluster(initialConfig(), new ClusterSecrets("join", "tok", null)));
+        await(() -> members.stream().allMatch(m -> m.state().config().isCreated()));
+        await(() -> members.stream().anyMatch(ControlPlaneMember::isLeader));
+        ControlPlaneMember leader = members.stream().filter(ControlPlaneMember::isLeader).findFirst().orElseThrow();
+        ControlPlaneMember away = members.stream().filter(m -> m != leader).findFirst().orElseThrow();
+        ControlPlaneMember other = members.stream().filter(m -> m != leader && m != away).findFirst().orElseThrow();
+        away.close();
+        running.remove(away);
+
+        reportHealthTimes(leader, 1, 1100);
+        // a new term closes the log's segment (Ratis purges whole closed segments only); the
+        // snapshot taken 2000 entries later lets it purge that one (in steps of 1024 entries)
+        leader.transferLeadership(other.containerId(), 10_000);
+        await(other::isLeader);
+        reportHealthTimes(other, 1101, 2000 + (int) io.strata.control.raft.RaftSettings.SNAPSHOT_EVERY_ENTRIES);
+        Path otherLog = dir.resolve("c" + other.containerId());
+        await(() -> !logSegmentsFrom(otherLog, 0));
+
+        ControlPlaneMember back = start(away.containerId());
+        await(() -> back.state().config().revision() == other.state().config().revision());
+        assertThat(back.state().config().container(1).health()).isEqualTo(other.state().config().container(1).health());
+        assertThat(snapshotIndices(dir.resolve("c" + away.containerId())).stream().anyMatch(i -> i > 1100))
+                .as("the snapshot it was sent").isTrue();
+    }
+
+    private static void reportHealthTimes(ControlPlaneMember leader, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            leader.submit(new ConfigCommand.ReportHealth(1, i % 2 == 0 ? Health.UP : Health.DOWN, 2000 + i, "test", null, 0, 0,
+                    Map.of()));
+        }
+    }
+
+    /** Whether a Raft log segment starting at {@code index} is still in the member's folder. */
+    private static boolean logSegmentsFrom(Path storage, long index) {
+        try (var files = java.nio.file.Files.walk(storage)) {
+            return files.map(f -> f.getFileName().toString())
+                    .anyMatch(name -> name.startsWith("log_" + index + "-") || name.equals("log_inprogress_" + index));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<Long> snapshotIndices(Path storage) throws IOException {
+        try (var files = java.nio.file.Files.walk(storage)) {
+            return files.map(f -> f.getFileName().toString()).filter(name -> name.matches("snapshot\\.\\d+_\\d+"))
+                    .map(name -> Long.parseLong(name.substring(name.indexOf('_') + 1))).toList();
+        }
+    }
 }

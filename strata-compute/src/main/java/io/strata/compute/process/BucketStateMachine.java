@@ -92,7 +92,7 @@ public final class BucketStateMachine extends SnapshotFileStateMachine {
         }
         File file = getStateMachineStorage().getSnapshotFile(last.getTerm(), last.getIndex());
         SafeFiles.writeAtomically(file.toPath(), bytes);
-        saveDigest(file);
+        snapshotWritten(file, last);
         return last.getIndex();
     }
 

@@ -56,7 +56,7 @@ public final class ConfigStateMachine extends SnapshotFileStateMachine {
         }
         File file = getStateMachineStorage().getSnapshotFile(last.getTerm(), last.getIndex());
         io.strata.runtime.SafeFiles.writeSecret(file.toPath(), Json.toBytes(current));
-        saveDigest(file);
+        snapshotWritten(file, last);
         return last.getIndex();
     }
 

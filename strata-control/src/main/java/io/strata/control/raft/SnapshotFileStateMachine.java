@@ -2,8 +2,11 @@ package io.strata.control.raft;
 
 import java.io.File;
 import java.io.IOException;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
@@ -58,11 +61,15 @@ public abstract class SnapshotFileStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Records the digest of a snapshot file just written, beside it: Ratis sends it along when it
-     * installs the snapshot on another replica, which checks the file against it.
+     * Makes a snapshot file just written the one Ratis sends to a replica that needs a snapshot.
+     * Its digest goes beside it (Ratis sends it along, and the receiver checks the file against
+     * it). And the storage learns of it: it caches the latest snapshot it found, and would
+     * otherwise go on offering that one after the retention policy deleted its file.
      */
-    protected static void saveDigest(File snapshot) {
-        MD5FileUtil.computeAndSaveMd5ForFile(snapshot);
+    protected final void snapshotWritten(File snapshot, TermIndex last) {
+        MD5Hash digest = MD5FileUtil.computeAndSaveMd5ForFile(snapshot);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(snapshot.toPath(), digest), last.getTerm(),
+                last.getIndex()));
     }
 
     /** Replaces the whole state with the snapshot's, and sets the last applied index to its own. */
