@@ -76,8 +76,8 @@ class ControlPlaneMemberTest {
                 List.of(0, 1, 2), null, null, 3);
     }
 
-    @Test
-    void changesReplicateLeaderLossElectsAnotherAndRestartsRecover() throws Exception {
+    /** Three members on loopback, and the cluster created through the first; returns once all three hold it. */
+    private List<ControlPlaneMember> startThreeAndCreateTheCluster() throws Exception {
         for (int id = 0; id < 3; id++) {
             endpoints.add(new MemberEndpoint(id, "server" + (id + 1), "127.0.0.1", 0, freePort()));
         }
@@ -87,6 +87,12 @@ class ControlPlaneMemberTest {
         }
         members.getFirst().submit(new ConfigCommand.CreateCluster(initialConfig(), new ClusterSecrets("join", "tok", null)));
         await(() -> members.stream().allMatch(m -> m.state().config().isCreated()));
+        return members;
+    }
+
+    @Test
+    void changesReplicateLeaderLossElectsAnotherAndRestartsRecover() throws Exception {
+        List<ControlPlaneMember> members = startThreeAndCreateTheCluster();
         assertThat(members.get(2).state().secrets().joinSecret()).isEqualTo("join");
         assertThat(members.get(1).state().config().activeRelease()).isEqualTo("0.1.0");
 
@@ -113,15 +119,7 @@ class ControlPlaneMemberTest {
      */
     @Test
     void aMemberBackAfterTheLogWasPurgedCatchesUpFromASnapshot() throws Exception {
-        for (int id = 0; id < 3; id++) {
-            endpoints.add(new MemberEndpoint(id, "server" + (id + 1), "127.0.0.1", 0, freePort()));
-        }
-        List<ControlPlaneMember> members = new ArrayList<>();
-        for (int id = 0; id < 3; id++) {
-            members.add(start(id));
-        }
-        members.getFirst().submit(new ConfigCommand.CreateCluster(initialConfig(), new ClusterSecrets("join", "tok", null)));
-        await(() -> members.stream().allMatch(m -> m.state().config().isCreated()));
+        List<ControlPlaneMember> members = startThreeAndCreateTheCluster();
         await(() -> members.stream().anyMatch(ControlPlaneMember::isLeader));
         ControlPlaneMember leader = members.stream().filter(ControlPlaneMember::isLeader).findFirst().orElseThrow();
         ControlPlaneMember away = members.stream().filter(m -> m != leader).findFirst().orElseThrow();
