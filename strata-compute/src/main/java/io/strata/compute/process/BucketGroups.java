@@ -271,8 +271,8 @@ public final class BucketGroups implements AutoCloseable {
             List<RaftProtos.ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
             long[] next = info.getFollowerNextIndices();
             long[] match = info.getFollowerMatchIndices();
-            if (next.length != followers.size() || match.length != followers.size()) {
-                continue; // the followers changed between the calls: sampled next time
+            if (next == null || match == null || next.length != followers.size() || match.length != followers.size()) {
+                continue; // leadership was lost (Ratis answers null) or the followers changed between the calls
             }
             if (appenderCpu == null) {
                 appenderCpu = appenderThreadCpu();
