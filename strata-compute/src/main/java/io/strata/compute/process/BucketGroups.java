@@ -31,6 +31,8 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -247,23 +249,14 @@ public final class BucketGroups implements AutoCloseable {
      * by the Ratis thread that appends to that follower (see {@link AppenderWatch}).
      */
     List<AppenderWatch.Replication> replications() {
-        Map<Integer, RaftGroupId> led;
-        synchronized (this) {
-            led = new HashMap<>(groups);
-        }
         Map<String, Long> appenderCpu = null;
         List<AppenderWatch.Replication> replications = new ArrayList<>();
-        for (Map.Entry<Integer, RaftGroupId> entry : led.entrySet()) {
-            RaftServer.Division division;
-            try {
-                division = server.getDivision(entry.getValue());
-            } catch (IOException e) {
+        for (int bucket : buckets()) {
+            RaftServer.Division division = division(bucket);
+            if (division == null || !division.getInfo().isLeader()) {
                 continue;
             }
             DivisionInfo info = division.getInfo();
-            if (!info.isLeader()) {
-                continue;
-            }
             RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
             if (!role.hasLeaderInfo()) {
                 continue;
@@ -282,7 +275,7 @@ public final class BucketGroups implements AutoCloseable {
             for (int i = 0; i < followers.size(); i++) {
                 String follower = followers.get(i).getId().getId().toStringUtf8();
                 long cpu = appenderCpu.getOrDefault(member + "->" + follower, -1L);
-                replications.add(new AppenderWatch.Replication(entry.getKey(), member, follower, match[i], next[i], leaderNext, cpu));
+                replications.add(new AppenderWatch.Replication(bucket, member, follower, match[i], next[i], leaderNext, cpu));
             }
         }
         return replications;
@@ -290,24 +283,20 @@ public final class BucketGroups implements AutoCloseable {
 
     /** This process's follower replicas as {@link StrandedFollowerWatch} reads them. */
     List<StrandedFollowerWatch.Follower> followers() {
-        Map<Integer, RaftGroupId> replicated;
-        synchronized (this) {
-            replicated = new HashMap<>(groups);
-        }
         List<StrandedFollowerWatch.Follower> followers = new ArrayList<>();
-        for (int bucket : replicated.keySet()) {
+        for (int bucket : buckets()) {
             RaftServer.Division division = division(bucket);
             if (division == null || !division.getInfo().isFollower()) {
                 continue;
             }
-            RaftProtos.RoleInfoProto role = division.getInfo().getRoleInfoProto();
+            DivisionInfo info = division.getInfo();
+            RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
             long leaderSilentMs = role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()
                     ? role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;
-            org.apache.ratis.server.raftlog.RaftLog log = division.getRaftLog();
-            org.apache.ratis.server.protocol.TermIndex first = log.getTermIndex(0);
-            followers.add(new StrandedFollowerWatch.Follower(bucket, division.getMemberId().toString(),
-                    division.getInfo().getCurrentTerm(), log.getNextIndex(), first == null ? -1 : first.getTerm(),
-                    log.getLastCommittedIndex(), leaderSilentMs));
+            RaftLog log = division.getRaftLog();
+            TermIndex first = log.getTermIndex(0);
+            followers.add(new StrandedFollowerWatch.Follower(bucket, division.getMemberId().toString(), info.getCurrentTerm(),
+                    log.getNextIndex(), first == null ? -1 : first.getTerm(), log.getLastCommittedIndex(), leaderSilentMs));
         }
         return followers;
     }
