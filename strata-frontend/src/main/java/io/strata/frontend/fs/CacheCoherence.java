@@ -41,9 +41,10 @@ import java.util.function.Supplier;
  * safe on this thread) and sends {@link FrontendFrames#INODES_CHANGED} to every other frontend
  * process, which does the same and answers. A name that now leads elsewhere, or nowhere, or
  * somewhere where it led nowhere (unlink, rmdir, rename, create, mkdir, link) is dropped too
- * ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent in the kernel, which an operation in that directory may hold while it waits for this process,
- * so it runs on a thread of its own, and never on the mount that made the change (its kernel moved
- * the name itself, and holds that lock). So an operation that starts after a change was
+ * ({@code FUSE_NOTIFY_INVAL_ENTRY}); that one locks the parent in the kernel, which an
+ * operation in that directory may hold while it waits for this process, so it runs on a thread
+ * of its own, and never on the mount that made the change (its kernel moved the name itself,
+ * and holds that lock). So an operation that starts after a change was
  * acknowledged sees it through any mount, as before. One thing is not dropped: an unlink through
  * one mount names the directory and the name, not the inode, so another mount that holds the
  * attributes of a file with more than one name may show its old link count and change time

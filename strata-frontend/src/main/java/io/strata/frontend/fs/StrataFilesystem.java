@@ -140,6 +140,15 @@ public final class StrataFilesystem implements FuseFilesystem {
         change(request, reply, type, List.of(), new long[] {ino}, onResult);
     }
 
+    /**
+     * As {@link #change(BucketRequest, Reply, Class, List, long[], Consumer)}, for a change to the
+     * name {@code name} in directory {@code dir} (created or removed): the directory changes, and
+     * the name may now lead elsewhere on every other mount.
+     */
+    private <T> void changeName(BucketRequest request, Reply reply, Class<T> type, long dir, String name, Consumer<T> onResult) {
+        change(request, reply, type, List.of(new FrontendFrames.Name(dir, name)), new long[] {dir}, onResult);
+    }
+
     private <T> void call(BucketRequest request, Reply reply, Class<T> type, Consumer<T> onResult, Runnable onLostAnswer) {
         call(request, type, onResult, onLostAnswer, reply::error, reply::isCompleted);
     }
@@ -246,9 +255,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = coherence.asked();
             long dir = inodes.ino(parent);
-            change(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
-                    BucketResults.Attrs.class, List.of(new FrontendFrames.Name(dir, name)), new long[] {dir},
-                    attrs -> reply.entry(entry(dir, attrs, asked)));
+            changeName(new BucketRequest.Create(caller(request), dir, name, type, mode & 07777, rdev, target, exclusive, 0), reply,
+                    BucketResults.Attrs.class, dir, name, attrs -> reply.entry(entry(dir, attrs, asked)));
         });
     }
 
@@ -270,17 +278,15 @@ public final class StrataFilesystem implements FuseFilesystem {
     @Override
     public void unlink(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        List<FrontendFrames.Name> names = List.of(new FrontendFrames.Name(dir, name));
-        onFrontend(reply, () -> change(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, names,
-                new long[] {dir}, result -> reply.ok()));
+        onFrontend(reply, () -> changeName(new BucketRequest.Unlink(caller(request), dir, name), reply, JsonNode.class, dir, name,
+                result -> reply.ok()));
     }
 
     @Override
     public void rmdir(Request request, long parent, String name, EmptyReply reply) {
         long dir = inodes.ino(parent);
-        List<FrontendFrames.Name> names = List.of(new FrontendFrames.Name(dir, name));
-        onFrontend(reply, () -> change(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class, names,
-                new long[] {dir}, result -> reply.ok()));
+        onFrontend(reply, () -> changeName(new BucketRequest.Rmdir(caller(request), dir, name), reply, JsonNode.class, dir, name,
+                result -> reply.ok()));
     }
 
     @Override
@@ -336,9 +342,8 @@ public final class StrataFilesystem implements FuseFilesystem {
         long dir = inodes.ino(parent);
         onFrontend(reply, () -> {
             CacheCoherence.Asked asked = coherence.asked();
-            change(new BucketRequest.Create(caller(request), dir, name, "FILE",
-                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class,
-                List.of(new FrontendFrames.Name(dir, name)), new long[] {dir}, attrs -> {
+            changeName(new BucketRequest.Create(caller(request), dir, name, "FILE",
+                (mode & ~umask) & 07777, 0, null, exclusive, handle), reply, BucketResults.Attrs.class, dir, name, attrs -> {
                     java.util.function.Consumer<BucketResults.Attrs> created = entry -> reply.created(
                             entry(dir, entry, asked), handle, FuseProtocol.FOPEN_DIRECT_IO);
                     if ((openFlags & O_TRUNC) != 0 && attrs.size() > 0) {
